@@ -1,0 +1,1 @@
+"""Catalog: Products, variants, prices, stock and reservations, and bilingual search on Elasticsearch."""

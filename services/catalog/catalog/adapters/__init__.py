@@ -1,0 +1,1 @@
+"""Catalog's adapters: database tables and repositories, clients of outside systems."""

@@ -1,0 +1,5 @@
+"""Tables of the catalog database."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

@@ -1,0 +1,29 @@
+"""Wires catalog's dependencies once per process; tests build their own with other settings."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from elasticsearch import Elasticsearch
+
+from catalog.adapters.search import check_search, make_search_client
+from catalog.config import Settings
+from catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from vitrine_shared.container import ServiceContainer
+from vitrine_shared.health import ReadinessCheck
+
+
+@dataclass
+class Container(ServiceContainer[Settings, CatalogUnitOfWork]):
+    service = "catalog"
+    unit_of_work_class = CatalogUnitOfWork
+
+    @cached_property
+    def search(self) -> Elasticsearch:
+        return make_search_client(self.settings.elasticsearch_url)
+
+    def readiness_checks(self) -> dict[str, ReadinessCheck]:
+        return {**super().readiness_checks(), "search": lambda: check_search(self.search)}
+
+
+def bootstrap(settings: Settings | None = None) -> Container:
+    return Container(settings or Settings())

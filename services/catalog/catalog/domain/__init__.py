@@ -1,0 +1,1 @@
+"""Catalog's domain model: rules only, no I/O."""

@@ -1,0 +1,1 @@
+"""Catalog's handlers (plain functions) and unit of work."""

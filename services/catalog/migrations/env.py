@@ -1,0 +1,5 @@
+from catalog.adapters.orm import metadata
+from catalog.config import Settings
+from vitrine_shared.alembic_env import run_migrations
+
+run_migrations(Settings().database_url, metadata)

@@ -1,0 +1,1 @@
+"""Checkout: Carts, orders, taxes, Stripe payments and refunds."""

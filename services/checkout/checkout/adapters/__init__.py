@@ -1,0 +1,1 @@
+"""Checkout's adapters: database tables and repositories, clients of outside systems."""

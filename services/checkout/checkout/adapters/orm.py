@@ -1,0 +1,5 @@
+"""Tables of the checkout database."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

@@ -1,0 +1,1 @@
+"""Checkout's domain model: rules only, no I/O."""

@@ -1,0 +1,1 @@
+"""Checkout's handlers (plain functions) and unit of work."""

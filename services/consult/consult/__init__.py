@@ -1,0 +1,1 @@
+"""Consult: Advisors, availability, bookings, the instant queue, and live video calls."""

@@ -1,0 +1,1 @@
+"""Consult's adapters: database tables and repositories, clients of outside systems."""

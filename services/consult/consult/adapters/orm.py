@@ -1,0 +1,5 @@
+"""Tables of the consult database."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

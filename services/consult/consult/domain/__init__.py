@@ -1,0 +1,1 @@
+"""Consult's domain model: rules only, no I/O."""

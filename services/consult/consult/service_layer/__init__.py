@@ -1,0 +1,1 @@
+"""Consult's handlers (plain functions) and unit of work."""

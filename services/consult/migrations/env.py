@@ -1,0 +1,5 @@
+from consult.adapters.orm import metadata
+from consult.config import Settings
+from vitrine_shared.alembic_env import run_migrations
+
+run_migrations(Settings().database_url, metadata)

@@ -1,0 +1,1 @@
+"""Identity: staff accounts and the tokens every other service verifies."""

@@ -1,0 +1,5 @@
+from identity.adapters.orm import metadata
+from identity.config import Settings
+from vitrine_shared.alembic_env import run_migrations
+
+run_migrations(Settings().database_url, metadata)

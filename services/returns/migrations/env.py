@@ -1,0 +1,5 @@
+from returns.adapters.orm import metadata
+from returns.config import Settings
+from vitrine_shared.alembic_env import run_migrations
+
+run_migrations(Settings().database_url, metadata)

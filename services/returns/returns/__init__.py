@@ -1,0 +1,1 @@
+"""Returns: Return requests, inspection, hygiene quarantine and sanitization, certificates, refunds, the ops board."""

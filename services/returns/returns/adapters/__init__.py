@@ -1,0 +1,1 @@
+"""Returns's adapters: database tables and repositories, clients of outside systems."""

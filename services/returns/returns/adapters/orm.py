@@ -1,0 +1,5 @@
+"""Tables of the returns database."""
+
+from sqlalchemy import MetaData
+
+metadata = MetaData()

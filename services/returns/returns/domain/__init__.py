@@ -1,0 +1,1 @@
+"""Returns's domain model: rules only, no I/O."""

@@ -1,0 +1,1 @@
+"""Returns's handlers (plain functions) and unit of work."""

@@ -1,0 +1,103 @@
+"""The messaging machinery against the real PostgreSQL and RabbitMQ: outbox -> relay -> broker ->
+consumer, duplicates, poison messages, and a broker outage."""
+
+import json
+import time
+import uuid
+
+import pytest
+
+from vitrine_shared.events import Envelope
+from vitrine_shared.events.contracts import ProbeSent
+from vitrine_shared.testing import wait_until
+from vitrine_shared.unit_of_work import UnitOfWork
+
+pytestmark = pytest.mark.integration
+
+
+def test_outbox_events_reach_the_consumer_once_each(messaging) -> None:
+    messaging.declare_queue()
+    probe = uuid.uuid4()
+    messaging.publish_probes(probe, range(120))
+    messaging.start_relay()
+    messaging.start_consumer()
+    wait_until(lambda: len(messaging.effects(probe)) >= 120, timeout=30, what="120 probe effects")
+    time.sleep(0.5)  # anything doubled would land now
+    assert messaging.effects(probe) == list(range(120))
+    assert messaging.unsent() == 0
+
+
+def test_rolled_back_work_publishes_nothing(messaging) -> None:
+    before = messaging.unsent()
+    with messaging.uow() as uow:
+        uow.publish(ProbeSent(probe_id=uuid.uuid4()))
+        uow.rollback()
+    with messaging.uow() as uow:
+        uow.publish(ProbeSent(probe_id=uuid.uuid4()))  # never committed: leaving the block rolls back
+    assert messaging.unsent() == before
+
+
+def test_a_message_delivered_twice_has_one_effect(messaging) -> None:
+    messaging.declare_queue()
+    probe = uuid.uuid4()
+    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=7), producer="test", correlation_id="dup")
+    body = envelope.model_dump_json().encode()
+    messaging.publish_raw(body, str(envelope.id))
+    messaging.publish_raw(body, str(envelope.id))
+    messaging.start_consumer()
+    wait_until(lambda: messaging.effects(probe) == [7], timeout=15, what="the first effect")
+    time.sleep(1.0)
+    assert messaging.effects(probe) == [7]
+
+
+def test_a_consumer_that_always_fails_dead_letters_after_the_delivery_limit(messaging) -> None:
+    attempts: list[int] = []
+
+    def always_fails(event: ProbeSent, uow: UnitOfWork) -> None:
+        attempts.append(event.sequence)
+        raise RuntimeError("this handler never succeeds")
+
+    messaging.declare_queue(delivery_limit=3)
+    probe = uuid.uuid4()
+    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=1), producer="test", correlation_id="poison")
+    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    messaging.start_consumer(handler=always_fails, delivery_limit=3)
+    wait_until(lambda: messaging.dead_letter_count() == 1, timeout=30, what="the message in the dead-letter queue")
+    properties, body = messaging.take_dead_letter()
+    assert json.loads(body)["id"] == str(envelope.id)
+    assert properties.headers["x-first-death-reason"] == "delivery_limit"
+    assert len(attempts) == 4  # the first delivery and three redeliveries
+    assert messaging.effects(probe) == []
+
+
+def test_a_malformed_message_is_dead_lettered_at_once(messaging) -> None:
+    messaging.declare_queue()
+    messaging.publish_raw(b'{"this is": "not an envelope"}')
+    messaging.start_consumer()
+    wait_until(lambda: messaging.dead_letter_count() == 1, timeout=15, what="the malformed message dead-lettered")
+    properties, _ = messaging.take_dead_letter()
+    assert properties.headers["x-first-death-reason"] == "rejected"
+
+
+def test_events_written_while_the_broker_is_stopped_all_arrive_once(messaging) -> None:
+    messaging.declare_queue()
+    probe = uuid.uuid4()
+    messaging.start_relay()
+    messaging.start_consumer()
+    messaging.publish_probes(probe, range(20))
+    wait_until(lambda: len(messaging.effects(probe)) == 20, timeout=30, what="20 effects before the outage")
+
+    messaging.rabbitmqctl("stop_app")
+    try:
+        for start in range(20, 120, 10):  # ten transactions while the broker is away
+            messaging.publish_probes(probe, range(start, start + 10))
+        time.sleep(1.0)
+        assert messaging.unsent() >= 100, "nothing can have been published to a stopped broker"
+    finally:
+        messaging.rabbitmqctl("start_app")
+        messaging.rabbitmqctl("await_startup")
+
+    wait_until(lambda: len(messaging.effects(probe)) >= 120, timeout=90, what="all 120 effects after the outage")
+    time.sleep(1.0)
+    assert messaging.effects(probe) == list(range(120))
+    wait_until(lambda: messaging.unsent() == 0, timeout=30, what="an empty outbox")

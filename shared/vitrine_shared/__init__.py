@@ -1,0 +1,1 @@
+"""Vitrine's own library, imported by every service and by nothing else's code."""

@@ -1,0 +1,1 @@
+"""Who is calling: staff tokens signed by identity, shopper capability tokens, password hashes."""

@@ -1,0 +1,54 @@
+"""FastAPI dependencies: who is calling, and may they. Routes are staff-only unless they say
+otherwise (see `vitrine_shared.http.public_router`)."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from vitrine_shared.auth.principal import Principal, Role
+from vitrine_shared.auth.tokens import TokenVerifier
+from vitrine_shared.problems import Forbidden, ServiceUnavailable, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from /api/identity/tokens.")
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier | None = getattr(request.app.state, "token_verifier", None)
+    if verifier is None:
+        raise ServiceUnavailable("Token verification is not configured on this service.")
+    return verifier
+
+
+def optional_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    if credentials is None:
+        return None
+    return _verifier(request).verify(credentials.credentials)
+
+
+def current_principal(principal: Annotated[Principal | None, Depends(optional_principal)]) -> Principal:
+    if principal is None:
+        raise Unauthorized("This endpoint needs a bearer token.")
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    wanted = frozenset(roles)
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has_any_role(wanted):
+            raise Forbidden(f"This endpoint needs one of the roles: {', '.join(sorted(wanted))}.")
+        return principal
+
+    return dependency
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Staff = Annotated[Principal, Depends(require_roles(Role.ADVISOR, Role.OPS, Role.ADMIN))]
+Advisor = Annotated[Principal, Depends(require_roles(Role.ADVISOR))]
+Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
+Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
