@@ -39,6 +39,9 @@ class ServiceSettings(BaseSettings):
     consumer_prefetch: int = Field(default=50, ge=1, le=1000)
     consumer_delivery_limit: int = Field(default=5, ge=1, le=100)
     outbox_batch_size: int = Field(default=200, ge=1, le=10000)
+    # Service-to-service calls: this service's client secret, exchanged at identity for a token.
+    identity_url: str = "http://127.0.0.1:8105"
+    service_client_secret: str = secret("vitrine-dev-service-secret")
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "ServiceSettings":

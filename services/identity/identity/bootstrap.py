@@ -27,6 +27,10 @@ class Container(ServiceContainer[Settings, IdentityUnitOfWork]):
     def shopper_token_issuer(self) -> TokenIssuer:
         return self._issuer(self.settings.shopper_token_ttl_minutes)
 
+    @cached_property
+    def service_token_issuer(self) -> TokenIssuer:
+        return self._issuer(self.settings.service_token_ttl_minutes)
+
     def _issuer(self, ttl_minutes: int) -> TokenIssuer:
         return TokenIssuer(self.settings.auth_private_key_file.read_text(), ttl=timedelta(minutes=ttl_minutes))
 

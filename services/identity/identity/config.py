@@ -13,3 +13,8 @@ class Settings(ServiceSettings):
     auth_private_key_file: Path = VAR_DIR / "keys" / "auth-private.pem"
     staff_token_ttl_minutes: int = Field(default=8 * 60, ge=5, le=24 * 60)
     shopper_token_ttl_minutes: int = Field(default=30 * 24 * 60, ge=5)
+    service_token_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    # client id -> secret of each service allowed to call others (JSON in the environment).
+    service_clients: dict[str, str] = secret(
+        dict.fromkeys(("catalog", "checkout", "consult", "returns"), "vitrine-dev-service-secret")
+    )

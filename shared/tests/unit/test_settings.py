@@ -30,4 +30,5 @@ def test_production_starts_when_every_secret_is_given(monkeypatch: pytest.Monkey
     monkeypatch.setenv("VITRINE_EXAMPLE_DATABASE_URL", "postgresql+psycopg://prod:s3cret@db/prod")
     monkeypatch.setenv("VITRINE_EXAMPLE_AMQP_URL", "amqps://prod:s3cret@mq/")
     monkeypatch.setenv("VITRINE_EXAMPLE_API_KEY", "sk_live_real")
+    monkeypatch.setenv("VITRINE_EXAMPLE_SERVICE_CLIENT_SECRET", "a-long-random-secret")
     assert ExampleSettings().environment is Environment.PRODUCTION

@@ -52,3 +52,4 @@ Staff = Annotated[Principal, Depends(require_roles(Role.ADVISOR, Role.OPS, Role.
 Advisor = Annotated[Principal, Depends(require_roles(Role.ADVISOR))]
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+CallingService = Annotated[Principal, Depends(require_roles(Role.SERVICE))]

@@ -7,6 +7,7 @@ class Role(StrEnum):
     ADVISOR = "advisor"
     OPS = "ops"
     ADMIN = "admin"
+    SERVICE = "service"  # another Vitrine service, calling with client credentials
 
 
 STAFF_ROLES = frozenset({Role.ADVISOR, Role.OPS, Role.ADMIN})

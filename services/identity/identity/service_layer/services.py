@@ -1,10 +1,12 @@
 """What identity does, as plain functions over a unit of work."""
 
+import hmac
 from datetime import UTC, datetime
 
 from identity.domain.model import StaffMember, check_password_policy, normalize_email, staff_roles
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from vitrine_shared.auth.passwords import hash_password, needs_rehash, verify_password
+from vitrine_shared.auth.principal import Principal, Role
 from vitrine_shared.events.contracts import StaffRegistered
 from vitrine_shared.problems import Conflict, Unauthorized
 
@@ -51,6 +53,15 @@ def authenticate(uow: IdentityUnitOfWork, *, email: str, password: str) -> Staff
         member.last_login_at = datetime.now(UTC)
         uow.commit()
         return member
+
+
+def authenticate_service(clients: dict[str, str], *, client_id: str, client_secret: str) -> Principal:
+    expected = clients.get(client_id)
+    # Compare even for an unknown client, so the answer takes the same time either way.
+    matches = hmac.compare_digest((expected or "\0").encode(), client_secret.encode())
+    if expected is None or not matches:
+        raise Unauthorized("Unknown client or wrong secret.")
+    return Principal(subject=f"service:{client_id}", roles=frozenset({Role.SERVICE}), name=client_id)
 
 
 def list_staff(uow: IdentityUnitOfWork) -> list[StaffMember]:

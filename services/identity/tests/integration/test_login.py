@@ -99,3 +99,15 @@ def test_duplicate_email_is_409_and_bad_role_is_422(client: TestClient, admin_to
     )
     assert bad_role.status_code == 422
     assert bad_role.json()["errors"][0]["field"] == "roles"
+
+
+def test_a_service_exchanges_its_secret_for_a_service_token(client: TestClient) -> None:
+    granted = client.post(
+        "/api/identity/service-tokens", json={"client_id": "checkout", "client_secret": "vitrine-dev-service-secret"}
+    )
+    assert granted.status_code == 201
+    me = client.get("/api/identity/me", headers={"Authorization": f"Bearer {granted.json()['access_token']}"})
+    assert me.json() == {"subject": "service:checkout", "roles": ["service"], "name": "checkout"}
+    wrong = client.post("/api/identity/service-tokens", json={"client_id": "checkout", "client_secret": "guess"})
+    unknown = client.post("/api/identity/service-tokens", json={"client_id": "mallory", "client_secret": "x"})
+    assert wrong.status_code == unknown.status_code == 401

@@ -16,6 +16,11 @@ class LoginRequest(BaseModel):
     password: str = Field(max_length=1024)
 
 
+class ServiceTokenRequest(BaseModel):
+    client_id: str = Field(max_length=100)
+    client_secret: str = Field(max_length=1024)
+
+
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
@@ -55,6 +60,18 @@ def create_shopper_token(container: ContainerDep) -> TokenPublic:
     principal = Principal(subject=f"shopper:{uuid.uuid4()}", roles=frozenset({Role.SHOPPER}))
     return TokenPublic(
         access_token=issuer.issue(principal), expires_in=int(issuer.ttl.total_seconds()), roles=["shopper"]
+    )
+
+
+@router.post("/service-tokens", response_model=TokenPublic, status_code=201)
+def create_service_token(body: ServiceTokenRequest, container: ContainerDep) -> TokenPublic:
+    """Client credentials for service-to-service calls: a token with the `service` role."""
+    principal = services.authenticate_service(
+        container.settings.service_clients, client_id=body.client_id, client_secret=body.client_secret
+    )
+    issuer = container.service_token_issuer
+    return TokenPublic(
+        access_token=issuer.issue(principal), expires_in=int(issuer.ttl.total_seconds()), roles=["service"]
     )
 
 
