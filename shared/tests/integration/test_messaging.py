@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from vitrine_shared.context import bind_correlation_id, current_correlation_id, reset_correlation_id
 from vitrine_shared.events import Envelope
 from vitrine_shared.events.contracts import ProbeSent
 from vitrine_shared.testing import wait_until
@@ -101,3 +102,21 @@ def test_events_written_while_the_broker_is_stopped_all_arrive_once(messaging) -
     time.sleep(1.0)
     assert messaging.effects(probe) == list(range(120))
     wait_until(lambda: messaging.unsent() == 0, timeout=30, what="an empty outbox")
+
+
+def test_the_correlation_id_travels_from_the_producer_to_the_handler(messaging) -> None:
+    seen: list[str | None] = []
+
+    def remember_correlation(event: ProbeSent, uow: UnitOfWork) -> None:
+        seen.append(current_correlation_id())
+
+    messaging.declare_queue()
+    messaging.start_relay()
+    messaging.start_consumer(handler=remember_correlation)
+    token = bind_correlation_id("checkout-request-1234")
+    try:
+        messaging.publish_probes(uuid.uuid4(), range(1))
+    finally:
+        reset_correlation_id(token)
+    wait_until(lambda: len(seen) == 1, timeout=15, what="the handler to run")
+    assert seen == ["checkout-request-1234"]
