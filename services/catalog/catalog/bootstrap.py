@@ -5,7 +5,7 @@ from functools import cached_property
 
 from elasticsearch import Elasticsearch
 
-from catalog.adapters.search import check_search, make_search_client
+from catalog.adapters.search import SearchIndex, check_search, make_search_client
 from catalog.config import Settings
 from catalog.service_layer.unit_of_work import CatalogUnitOfWork
 from vitrine_shared.container import ServiceContainer
@@ -19,7 +19,11 @@ class Container(ServiceContainer[Settings, CatalogUnitOfWork]):
 
     @cached_property
     def search(self) -> Elasticsearch:
-        return make_search_client(self.settings.elasticsearch_url)
+        return make_search_client(self.settings.elasticsearch_url, timeout=self.settings.search_timeout_s)
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        return SearchIndex(self.search)
 
     def readiness_checks(self) -> dict[str, ReadinessCheck]:
         return {**super().readiness_checks(), "search": lambda: check_search(self.search)}

@@ -1,10 +1,76 @@
-"""The Elasticsearch client. The server's major version must equal the client's (8)."""
+"""Elasticsearch: the index layout, documents, queries. The server's major version must equal the
+client's (8). Only core features are used (see docs/elasticsearch.md): the language work is done
+by `catalog.domain.text` before anything reaches the index or the query."""
 
-from elasticsearch import Elasticsearch
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from catalog.domain.model import Product
+from catalog.domain.text import Language, analyzed, folded
+
+ALIAS = "catalog-products"
+BUILDING_ALIAS = "catalog-products-building"
+INDEX_PREFIX = "catalog-products-v"
+
+# One edit for words of five letters or more, none below (the usual AUTO would allow one at 3).
+FUZZINESS = "AUTO:5,100"
+
+PRICE_RANGES: list[dict[str, Any]] = [
+    {"key": "0-25", "to": 2500},
+    {"key": "25-50", "from": 2500, "to": 5000},
+    {"key": "50-100", "from": 5000, "to": 10000},
+    {"key": "100-200", "from": 10000, "to": 20000},
+    {"key": "200+", "from": 20000},
+]
+
+_PREPARED_TEXT = {"type": "text", "analyzer": "standard", "norms": True}
+
+INDEX_BODY: dict[str, Any] = {
+    "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+    "mappings": {
+        "dynamic": "strict",
+        # The analysed fields serve matching only; the stored source is what the API shows.
+        "_source": {"excludes": ["name_fr_stem", "name_en_stem", "text_fr_stem", "text_en_stem", "folded", "suggest"]},
+        "properties": {
+            "id": {"type": "keyword"},
+            "sku": {"type": "keyword"},
+            "variant_skus": {"type": "keyword"},
+            "name_fr": {"type": "text", "analyzer": "standard"},
+            "name_en": {"type": "text", "analyzer": "standard"},
+            "name_fr_stem": _PREPARED_TEXT,
+            "name_en_stem": _PREPARED_TEXT,
+            "text_fr_stem": _PREPARED_TEXT,
+            "text_en_stem": _PREPARED_TEXT,
+            "folded": _PREPARED_TEXT,
+            "suggest": {**_PREPARED_TEXT, "index_prefixes": {"min_chars": 1, "max_chars": 12}},
+            "brand": {"type": "keyword"},
+            "categories": {"type": "keyword"},
+            "sizes": {"type": "keyword"},
+            "colours": {"type": "keyword"},
+            "price_minor": {"type": "long"},
+            "currency": {"type": "keyword"},
+            "available": {"type": "integer"},
+            "in_stock": {"type": "boolean"},
+            "consult_available": {"type": "boolean"},
+            "hygiene_class": {"type": "keyword"},
+            "final_sale": {"type": "boolean"},
+            "archived": {"type": "boolean"},
+            "image": {"type": "keyword", "index": False},
+            "revision": {"type": "integer"},
+            "created_at": {"type": "date"},
+            "updated_at": {"type": "date"},
+        },
+    },
+}
 
 
-def make_search_client(url: str) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=5, max_retries=0, retry_on_timeout=False)
+def make_search_client(url: str, timeout: float = 5) -> Elasticsearch:
+    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
 
 
 def check_search(client: Elasticsearch) -> None:
@@ -12,3 +78,267 @@ def check_search(client: Elasticsearch) -> None:
     health = client.cluster.health(timeout="2s")
     if health["status"] == "red":
         raise RuntimeError("cluster health is red")
+
+
+def document(product: Product) -> dict[str, Any]:
+    names = f"{product.name_fr} {product.name_en}"
+    attributes = " ".join(str(value) for value in product.attributes.values())
+    colours = sorted({variant.colour for variant in product.variants if variant.colour})
+    tail = f"{product.brand} {' '.join(product.categories)} {' '.join(colours)} {attributes}"
+    return {
+        "id": str(product.id),
+        "sku": product.sku,
+        "variant_skus": [variant.sku for variant in product.variants],
+        "name_fr": product.name_fr,
+        "name_en": product.name_en,
+        "name_fr_stem": analyzed(product.name_fr, "fr"),
+        "name_en_stem": analyzed(product.name_en, "en"),
+        "text_fr_stem": analyzed(f"{product.description_fr} {tail}", "fr"),
+        "text_en_stem": analyzed(f"{product.description_en} {tail}", "en"),
+        "folded": folded(f"{names} {product.brand}"),
+        "suggest": folded(names),
+        "brand": product.brand,
+        "categories": product.categories,
+        "sizes": sorted({variant.size for variant in product.variants if variant.size}),
+        "colours": colours,
+        "price_minor": product.price_minor,
+        "currency": product.currency,
+        "available": product.available,
+        "in_stock": product.available > 0,
+        "consult_available": product.consult_available,
+        "hygiene_class": product.hygiene_class,
+        "final_sale": product.final_sale,
+        "archived": product.archived,
+        "image": product.images[0] if product.images else None,
+        "revision": product.revision,
+        "created_at": product.created_at.isoformat() if product.created_at else None,
+        "updated_at": product.updated_at.isoformat() if product.updated_at else None,
+    }
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    language: Language = "fr"
+    categories: Sequence[str] = ()
+    brands: Sequence[str] = ()
+    sizes: Sequence[str] = ()
+    colours: Sequence[str] = ()
+    price_min: int | None = None
+    price_max: int | None = None
+    in_stock: bool | None = None
+    consult_available: bool | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 24
+
+
+def _filters(query: SearchQuery) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = [{"term": {"archived": False}}]
+    for name, values in (
+        ("categories", query.categories),
+        ("brand", query.brands),
+        ("sizes", query.sizes),
+        ("colours", query.colours),
+    ):
+        if values:
+            filters.append({"terms": {name: list(values)}})
+    if query.price_min is not None or query.price_max is not None:
+        bounds = {"gte": query.price_min} if query.price_min is not None else {}
+        if query.price_max is not None:
+            bounds["lte"] = query.price_max
+        filters.append({"range": {"price_minor": bounds}})
+    if query.in_stock is not None:
+        filters.append({"term": {"in_stock": query.in_stock}})
+    if query.consult_available is not None:
+        filters.append({"term": {"consult_available": query.consult_available}})
+    return filters
+
+
+def text_clause(text: str, language: Language) -> dict[str, Any] | None:
+    """User text only ever goes into `match` values: never query DSL or query_string syntax."""
+    words_folded = folded(text)
+    if not words_folded:
+        return None
+    fr, en = analyzed(text, "fr"), analyzed(text, "en")
+    preferred, other = ("fr", "en") if language == "fr" else ("en", "fr")
+    stems = {"fr": fr, "en": en}
+    clauses: list[dict[str, Any]] = []
+    for lang, boost in ((preferred, 1.2), (other, 1.0)):
+        if stems[lang]:
+            clauses.append(
+                {
+                    "multi_match": {
+                        "query": stems[lang],
+                        "fields": [f"name_{lang}_stem^3", f"text_{lang}_stem"],
+                        "type": "most_fields",
+                        "operator": "or",
+                        "minimum_should_match": "2<75%",
+                        "boost": boost,
+                    }
+                }
+            )
+    # Typos: the unstemmed folded words, one edit allowed on words of five letters or more.
+    clauses.append(
+        {
+            "match": {
+                "folded": {
+                    "query": words_folded,
+                    "fuzziness": FUZZINESS,
+                    "prefix_length": 1,
+                    "minimum_should_match": "2<75%",
+                    "boost": 0.6,
+                }
+            }
+        }
+    )
+    # Unfinished last word ("robe d'ét"): a prefix on the name words, weakly.
+    clauses.append({"match_bool_prefix": {"suggest": {"query": words_folded, "boost": 0.3}}})
+    return {"dis_max": {"queries": clauses, "tie_breaker": 0.3}}
+
+
+SORTS: dict[str, list[Any]] = {
+    "relevance": ["_score", {"created_at": "desc"}, {"sku": "asc"}],
+    "price_asc": [{"price_minor": "asc"}, {"sku": "asc"}],
+    "price_desc": [{"price_minor": "desc"}, {"sku": "asc"}],
+    "newest": [{"created_at": "desc"}, {"sku": "asc"}],
+}
+
+AGGREGATIONS: dict[str, Any] = {
+    "category": {"terms": {"field": "categories", "size": 50}},
+    "brand": {"terms": {"field": "brand", "size": 50}},
+    "size": {"terms": {"field": "sizes", "size": 50}},
+    "colour": {"terms": {"field": "colours", "size": 50}},
+    "price": {"range": {"field": "price_minor", "ranges": PRICE_RANGES}},
+    "in_stock": {"filter": {"term": {"in_stock": True}}},
+    "consult_available": {"filter": {"term": {"consult_available": True}}},
+}
+
+RESULT_FIELDS = [
+    "id",
+    "sku",
+    "name_fr",
+    "name_en",
+    "brand",
+    "categories",
+    "price_minor",
+    "currency",
+    "available",
+    "in_stock",
+    "consult_available",
+    "hygiene_class",
+    "final_sale",
+    "image",
+    "sizes",
+    "colours",
+]
+
+
+def search_body(query: SearchQuery) -> dict[str, Any]:
+    clause = text_clause(query.text, query.language) if query.text else None
+    return {
+        "query": {"bool": {"must": [clause or {"match_all": {}}], "filter": _filters(query)}},
+        "sort": SORTS[query.sort if query.text or query.sort != "relevance" else "newest"],
+        "from": (query.page - 1) * query.per_page,
+        "size": query.per_page,
+        "track_total_hits": True,
+        "aggs": AGGREGATIONS,
+        "_source": RESULT_FIELDS,
+    }
+
+
+def suggest_body(text: str, size: int) -> dict[str, Any]:
+    return {
+        "query": {
+            "bool": {
+                "must": [{"match_bool_prefix": {"suggest": {"query": folded(text)}}}],
+                "filter": [{"term": {"archived": False}}],
+            }
+        },
+        "size": size,
+        "_source": ["id", "sku", "name_fr", "name_en"],
+    }
+
+
+@dataclass
+class BulkOutcome:
+    indexed: list[uuid.UUID] = field(default_factory=list)
+    failed: dict[uuid.UUID, str] = field(default_factory=dict)
+
+
+class SearchIndex:
+    """The catalog's index behind its alias; every write carries an external version so a stale
+    document can never overwrite a newer one, whatever order writers run in."""
+
+    def __init__(self, client: Elasticsearch) -> None:
+        self.client = client
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.client.search(index=ALIAS, **body).body
+
+    def ensure_alias(self) -> None:
+        if self.client.indices.exists_alias(name=ALIAS):
+            return
+        name = self.create_index()
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": ALIAS}}])
+
+    def create_index(self) -> str:
+        name = f"{INDEX_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        self.client.indices.create(index=name, **INDEX_BODY)
+        return name
+
+    def write_targets(self) -> list[str]:
+        try:
+            found = self.client.indices.get_alias(name=f"{ALIAS},{BUILDING_ALIAS}").body
+        except NotFoundError as missing:
+            # One of the two aliases is absent (the usual case): the answer still lists the other.
+            found = missing.body if isinstance(missing.body, dict) else {}
+        return sorted(name for name, value in found.items() if isinstance(value, dict) and "aliases" in value)
+
+    def bulk(self, docs: Iterable[tuple[dict[str, Any], int]], targets: Sequence[str]) -> BulkOutcome:
+        operations: list[dict[str, Any]] = []
+        ids: list[uuid.UUID] = []
+        for doc, version in docs:
+            for target in targets:
+                operations.append(
+                    {"index": {"_index": target, "_id": doc["id"], "version": version, "version_type": "external_gte"}}
+                )
+                operations.append(doc)
+                ids.append(uuid.UUID(doc["id"]))
+        outcome = BulkOutcome()
+        if not operations:
+            return outcome
+        response = self.client.bulk(operations=operations, refresh=False)
+        failed: dict[uuid.UUID, str] = {}
+        for product_id, item in zip(ids, response["items"], strict=True):
+            result = item["index"]
+            # 409: a newer version is already there, which is exactly what we want.
+            if result.get("status", 500) >= 300 and result.get("status") != 409:
+                failed[product_id] = str(result.get("error", {}).get("reason", result.get("status")))[:300]
+        outcome.failed = failed
+        outcome.indexed = list(dict.fromkeys(product_id for product_id in ids if product_id not in failed))
+        return outcome
+
+    def start_building(self, name: str) -> None:
+        actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": BUILDING_ALIAS}}]
+        self.client.indices.update_aliases(actions=actions)
+
+    def swap(self, name: str) -> list[str]:
+        """Point the alias at `name` in one atomic call; returns the indices it left."""
+        try:
+            old = sorted(self.client.indices.get_alias(name=ALIAS).body)
+        except NotFoundError:
+            old = []
+        actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": ALIAS}} for index in old]
+        actions += [{"add": {"index": name, "alias": ALIAS}}, {"remove": {"index": name, "alias": BUILDING_ALIAS}}]
+        self.client.indices.update_aliases(actions=actions)
+        return [index for index in old if index != name]
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=ALIAS)
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        response = self.client.mget(
+            index=ALIAS, ids=list(ids), source=["revision", "available", "archived", "price_minor"]
+        )
+        return {doc["_id"]: doc["_source"] for doc in response["docs"] if doc.get("found")}

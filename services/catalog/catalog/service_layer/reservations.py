@@ -1,0 +1,172 @@
+"""Stock reservations for checkout: all lines or none, idempotent on the reservation id, never
+more held than is on hand. Committed when the order is paid, released when it is cancelled or
+the hold expires."""
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from catalog.service_layer.services import stock_changed
+from catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from vitrine_shared.events.contracts import ItemRestocked, OrderCancelled, OrderPaid
+from vitrine_shared.problems import Conflict, Unprocessable
+
+log = logging.getLogger(__name__)
+
+
+class InsufficientStock(Conflict):
+    slug, title = "insufficient-stock", "Not enough stock"
+
+
+def _view(row: Any, lines: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "reservation_id": row.id,
+        "status": row.status,
+        "expires_at": row.expires_at,
+        "lines": [{"sku": line.sku, "quantity": line.quantity} for line in lines],
+    }
+
+
+def reserve(
+    uow: CatalogUnitOfWork, *, reservation_id: uuid.UUID, lines: Sequence[tuple[str, int]], ttl_seconds: int
+) -> tuple[dict[str, Any], bool]:
+    """Hold every line or none. Returns (reservation, created); the same id again answers the
+    existing reservation without holding anything twice."""
+    skus = [sku for sku, _ in lines]
+    for index, sku in enumerate(skus):
+        if sku in skus[:index]:
+            raise Unprocessable(f"lines[{index}].sku", f"{sku} appears twice; put the whole quantity on one line")
+    with uow:
+        expires_at = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
+        if not uow.products.claim_reservation_id(reservation_id, expires_at):
+            uow.rollback()
+            existing = uow.products.reservation(reservation_id)
+            assert existing is not None
+            return _view(*existing), False
+        # A fixed order of row locks: two reservations over the same SKUs cannot deadlock.
+        order = sorted(range(len(lines)), key=lambda index: lines[index][0])
+        moved = []
+        for index in order:
+            sku, quantity = lines[index]
+            held = uow.products.hold(sku, quantity)
+            if held is None:
+                available = uow.products.available(sku)
+                if available is None:
+                    raise Unprocessable(f"lines[{index}].sku", f"no variant {sku}")
+                raise InsufficientStock(
+                    f"Only {max(available, 0)} of {sku} available; {quantity} requested.",
+                    sku=sku,
+                    available=max(available, 0),
+                    requested=quantity,
+                )
+            moved.append((sku, held))
+        uow.products.add_reservation_lines(reservation_id, lines)
+        for sku, held in moved:
+            uow.publish(stock_changed(held.product_id, sku, held.on_hand, held.reserved, "reserved"))
+        uow.products.queue_for_index([held.product_id for _, held in moved])
+        uow.commit()
+        found = uow.products.reservation(reservation_id)
+        assert found is not None
+        return _view(*found), True
+
+
+def reservation_view(uow: CatalogUnitOfWork, reservation_id: uuid.UUID) -> dict[str, Any] | None:
+    with uow:
+        found = uow.products.reservation(reservation_id)
+        return _view(*found) if found else None
+
+
+def _release_in(uow: CatalogUnitOfWork, reservation_id: uuid.UUID, status: str) -> bool:
+    """Give back a held reservation's units (inside the caller's transaction)."""
+    found = uow.products.reservation(reservation_id, for_update=True)
+    if found is None or found[0].status != "held":
+        return False
+    _, lines = found
+    product_ids = []
+    for line in sorted(lines, key=lambda line: line.sku):
+        released = uow.products.unhold(line.sku, line.quantity)
+        if released is not None:
+            product_ids.append(released.product_id)
+            uow.publish(stock_changed(released.product_id, line.sku, released.on_hand, released.reserved, status))
+    uow.products.set_reservation_status(reservation_id, status)
+    uow.products.queue_for_index(product_ids)
+    return True
+
+
+def on_order_paid(event: OrderPaid, uow: CatalogUnitOfWork) -> None:
+    """The order's units leave stock for good. Normally they were held; if the hold had already
+    expired they are taken from what is free, and a shortfall is logged, never driven below zero."""
+    found = uow.products.reservation(event.order_id, for_update=True)
+    held = found is not None and found[0].status == "held"
+    lines = (
+        [(line.sku, line.quantity) for line in found[1]]
+        if found
+        else [(line.sku, line.quantity) for line in event.lines]
+    )
+    product_ids = []
+    for sku, quantity in sorted(lines):
+        shipped = uow.products.ship_held(sku, quantity) if held else None
+        if shipped is None and not (found is not None and found[0].status == "committed"):
+            shipped = uow.products.ship_available(sku, quantity)
+        if shipped is None:
+            if found is None or found[0].status != "committed":
+                log.error(
+                    "paid order cannot be served from stock",
+                    extra={"order_id": str(event.order_id), "sku": sku, "quantity": quantity},
+                )
+            continue
+        product_ids.append(shipped.product_id)
+        uow.publish(stock_changed(shipped.product_id, sku, shipped.on_hand, shipped.reserved, "sold"))
+    if found is not None:
+        uow.products.set_reservation_status(event.order_id, "committed")
+    uow.products.queue_for_index(product_ids)
+
+
+def on_order_cancelled(event: OrderCancelled, uow: CatalogUnitOfWork) -> None:
+    _release_in(uow, event.order_id, "released")
+
+
+def on_item_restocked(event: ItemRestocked, uow: CatalogUnitOfWork) -> None:
+    """A returned unit passed sanitization: one more on hand, and its certificate kept for the page."""
+    found = uow.products.variant_with_product(event.sku, for_update=True)
+    if found is None:
+        # Nothing to restock into; retrying would never help, so log and let it be acked.
+        log.error("restocked item names an unknown SKU", extra={"sku": event.sku, "item_id": str(event.item_id)})
+        return
+    recorded = uow.products.add_returned_unit(
+        item_id=event.item_id,
+        return_id=event.return_id,
+        variant_sku=event.sku,
+        certificate_id=event.certificate_id,
+        sanitized_at=event.sanitized_at,
+        method=event.method,
+    )
+    if not recorded:
+        return  # the same unit twice (another message id): one unit, once
+    moved = uow.products.add_on_hand(event.sku, 1)
+    assert moved is not None
+    uow.products.record_adjustment(
+        sku=event.sku,
+        delta=1,
+        on_hand_after=moved.on_hand,
+        reason=f"returned unit restocked, certificate {event.certificate_id}",
+        actor="returns",
+    )
+    uow.publish(stock_changed(moved.product_id, event.sku, moved.on_hand, moved.reserved, "returned"))
+    uow.products.queue_for_index([moved.product_id])
+
+
+def expire_reservations(uow_factory: Callable[[], CatalogUnitOfWork], batch: int = 100) -> int:
+    """Release held reservations past their expiry; safe with several workers (SKIP LOCKED)."""
+    released = 0
+    while True:
+        with uow_factory() as uow:
+            claimed = uow.products.claim_expired_reservations(batch)
+            for reservation_id in claimed:
+                if _release_in(uow, reservation_id, "expired"):
+                    released += 1
+            uow.commit()
+        if len(claimed) < batch:
+            return released

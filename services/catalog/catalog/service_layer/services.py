@@ -1,0 +1,223 @@
+"""What the catalog does with products and stock, as plain functions over a unit of work."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from catalog.domain.model import Product, Variant, returned_unit_notice
+from catalog.service_layer.unit_of_work import CatalogUnitOfWork
+from vitrine_shared.events.contracts import LocalizedText, ProductArchived, ProductUpserted, StockChanged
+from vitrine_shared.problems import Conflict, NotFound, Unprocessable
+
+
+def product_upserted(product: Product) -> ProductUpserted:
+    return ProductUpserted(
+        product_id=product.id,
+        sku=product.sku,
+        name=LocalizedText(fr=product.name_fr, en=product.name_en),
+        price_minor=product.price_minor,
+        currency=product.currency,
+        hygiene_class=product.hygiene_class,  # type: ignore[arg-type]
+        consult_available=product.consult_available,
+        categories=list(product.categories),
+        variant_skus=[variant.sku for variant in product.variants],
+    )
+
+
+def stock_changed(product_id: uuid.UUID, sku: str, on_hand: int, reserved: int, reason: str) -> StockChanged:
+    return StockChanged(
+        product_id=product_id,
+        variant_sku=sku,
+        on_hand=on_hand,
+        reserved=reserved,
+        available=on_hand - reserved,
+        reason=reason,
+    )
+
+
+def _check_new_skus(uow: CatalogUnitOfWork, product: Product, new_variant_skus: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for index, sku in enumerate(new_variant_skus):
+        if sku in seen:
+            raise Unprocessable(f"variants[{index}].sku", f"{sku} appears twice")
+        seen.add(sku)
+    taken = uow.products.existing_skus([product.sku, *new_variant_skus])
+    if product.sku in taken:
+        raise Conflict(f"SKU {product.sku} is already used.", sku=product.sku)
+    for sku in new_variant_skus:
+        if sku in taken:
+            raise Conflict(f"SKU {sku} is already used.", sku=sku)
+
+
+def create_product(uow: CatalogUnitOfWork, product: Product, *, actor: str) -> Product:
+    with uow:
+        if product.sku in {variant.sku for variant in product.variants}:
+            raise Unprocessable("variants", "a variant SKU must differ from the product SKU")
+        _check_new_skus(uow, product, [variant.sku for variant in product.variants])
+        for variant in product.variants:
+            variant.product_id = product.id
+        uow.products.add(product)
+        for variant in product.variants:
+            if variant.on_hand:
+                uow.products.record_adjustment(
+                    sku=variant.sku,
+                    delta=variant.on_hand,
+                    on_hand_after=variant.on_hand,
+                    reason="initial stock",
+                    actor=actor,
+                )
+        uow.products.queue_for_index([product.id])
+        uow.publish(product_upserted(product))
+        uow.commit()
+    return product
+
+
+def update_product(
+    uow: CatalogUnitOfWork,
+    product_id: uuid.UUID,
+    *,
+    changes: dict[str, Any],
+    new_variants: Sequence[Variant] = (),
+    actor: str,
+) -> Product:
+    with uow:
+        found = uow.products.get_many([product_id], for_update=True)
+        if not found:
+            raise NotFound(f"No product {product_id}.")
+        product = found[0]
+        if product.archived:
+            raise Conflict("An archived product cannot be changed.", current_state="archived")
+        for name, value in changes.items():
+            setattr(product, name, value)
+        existing = {variant.sku for variant in product.variants}
+        for variant in new_variants:
+            current = product.variant(variant.sku)
+            if current is not None:
+                current.size, current.colour = variant.size, variant.colour
+        added = [variant for variant in new_variants if variant.sku not in existing]
+        taken = uow.products.existing_skus([variant.sku for variant in added]) if added else {}
+        for variant in added:
+            if variant.sku in taken or variant.sku == product.sku:
+                raise Conflict(f"SKU {variant.sku} is already used.", sku=variant.sku)
+        for variant in added:
+            variant.product_id = product.id
+            product.variants.append(variant)
+        uow.products.save(product)
+        for variant in added:
+            if variant.on_hand:
+                uow.products.record_adjustment(
+                    sku=variant.sku,
+                    delta=variant.on_hand,
+                    on_hand_after=variant.on_hand,
+                    reason="initial stock",
+                    actor=actor,
+                )
+        uow.products.queue_for_index([product.id])
+        uow.publish(product_upserted(product))
+        uow.commit()
+    return product
+
+
+def archive_product(uow: CatalogUnitOfWork, product_id: uuid.UUID, *, actor: str) -> Product:
+    with uow:
+        found = uow.products.get_many([product_id], for_update=True)
+        if not found:
+            raise NotFound(f"No product {product_id}.")
+        product = found[0]
+        if product.archived:
+            return product  # archiving twice is the same as once
+        product.archived = True
+        uow.products.save(product)
+        uow.products.queue_for_index([product.id])
+        uow.publish(ProductArchived(product_id=product.id, sku=product.sku))
+        uow.commit()
+    return product
+
+
+def adjust_stock(uow: CatalogUnitOfWork, sku: str, *, delta: int, reason: str, actor: str) -> Variant:
+    with uow:
+        found = uow.products.variant_with_product(sku, for_update=True)
+        if found is None:
+            raise NotFound(f"No variant {sku}.")
+        variant, _ = found
+        variant.adjust(delta)
+        uow.products.set_on_hand(variant)
+        uow.products.record_adjustment(sku=sku, delta=delta, on_hand_after=variant.on_hand, reason=reason, actor=actor)
+        uow.products.queue_for_index([variant.product_id])
+        uow.publish(stock_changed(variant.product_id, sku, variant.on_hand, variant.reserved, f"adjustment: {reason}"))
+        uow.commit()
+    return variant
+
+
+def stock_adjustments(uow: CatalogUnitOfWork, sku: str) -> list[dict[str, Any]]:
+    with uow:
+        if uow.products.variant_with_product(sku) is None:
+            raise NotFound(f"No variant {sku}.")
+        return [row._asdict() for row in uow.products.adjustments(sku)]
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    product: Product
+    returned_units: dict[str, list[dict[str, Any]]]
+
+
+def _detail(uow: CatalogUnitOfWork, product: Product | None, missing: str) -> ProductDetail:
+    if product is None:
+        raise NotFound(missing)
+    units: dict[str, list[dict[str, Any]]] = {}
+    for row in uow.products.returned_units_of([variant.sku for variant in product.variants]):
+        units.setdefault(row.variant_sku, []).append(
+            {
+                "certificate_id": row.certificate_id,
+                "sanitized_at": row.sanitized_at,
+                "method": row.method,
+                "notice": returned_unit_notice(row.sanitized_at, row.method, row.certificate_id),
+            }
+        )
+    return ProductDetail(product, units)
+
+
+def product_detail(uow: CatalogUnitOfWork, product_id: uuid.UUID) -> ProductDetail:
+    with uow:
+        return _detail(uow, uow.products.get(product_id), f"No product {product_id}.")
+
+
+def product_detail_by_sku(uow: CatalogUnitOfWork, sku: str) -> ProductDetail:
+    with uow:
+        return _detail(uow, uow.products.get_by_sku(sku), f"No product with SKU {sku}.")
+
+
+def list_products(
+    uow: CatalogUnitOfWork, *, category: str | None, limit: int, offset: int
+) -> tuple[list[Product], int]:
+    with uow:
+        return uow.products.list_page(category=category, limit=limit, offset=offset)
+
+
+def variant_view(uow: CatalogUnitOfWork, sku: str) -> dict[str, Any]:
+    """The shape checkout and consult rely on (docs/service-interfaces.md)."""
+    with uow:
+        found = uow.products.variant_with_product(sku)
+        if found is None:
+            raise NotFound(f"No variant {sku}.", sku=sku)
+        variant, row = found
+        return {
+            "sku": variant.sku,
+            "product_id": row.id,
+            "product_sku": row.product_sku,
+            "name": {"fr": row.name_fr, "en": row.name_en},
+            "size": variant.size,
+            "colour": variant.colour,
+            "price_minor": row.price_minor,
+            "currency": row.currency,
+            "available": max(variant.available, 0),
+            "hygiene_class": row.hygiene_class,
+            "final_sale": row.final_sale,
+            "consult_available": row.consult_available,
+            "archived": row.archived,
+        }
