@@ -1,16 +1,31 @@
 """Wires consult's dependencies once per process; tests build their own with other settings."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from consult.adapters.mailer import SmtpMailer
+from consult.adapters.orm import start_mappers
 from consult.config import Settings
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
+from consult.subscriptions import subscriptions
 from vitrine_shared.container import ServiceContainer
+from vitrine_shared.messaging.consumer import Subscription
 
 
 @dataclass
 class Container(ServiceContainer[Settings, ConsultUnitOfWork]):
     service = "consult"
     unit_of_work_class = ConsultUnitOfWork
+
+    def start_mappers(self) -> None:
+        start_mappers()
+
+    @cached_property
+    def mailer(self) -> SmtpMailer:
+        return SmtpMailer(self.settings.smtp_host, self.settings.smtp_port, sender=self.settings.mail_sender)
+
+    def subscriptions(self) -> list[Subscription]:
+        return subscriptions(self.mailer)
 
 
 def bootstrap(settings: Settings | None = None) -> Container:

@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from vitrine_shared.settings import ServiceSettings, secret
@@ -9,3 +10,12 @@ class Settings(ServiceSettings):
     database_url: str = secret("postgresql+psycopg://consult:consult@127.0.0.1:55432/vitrine_consult")
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
+    mail_sender: str = "Vitrine <conseil@vitrine.test>"
+    reminder_lead_hours: float = Field(default=24, gt=0, le=24 * 14)
+    reminder_interval_s: float = Field(default=60, gt=0)
+    # Other services (base URLs).
+    catalog_url: str = "http://127.0.0.1:8101"
+    checkout_url: str = "http://127.0.0.1:8102"
+    # The demo seed reads the demo advisors' ids from identity with the demo admin (development).
+    seed_admin_email: str = "admin@vitrine.test"
+    seed_admin_password: str = secret("vitrine-demo-2026")

@@ -1,5 +1,92 @@
-"""Tables of the consult database."""
+"""Tables of the consult database, mapped onto the domain classes (imperative mapping keeps the
+domain free of SQLAlchemy)."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import registry
+
+from consult.domain.model import Advisor, Booking
 
 metadata = MetaData()
+mapper_registry = registry(metadata=metadata)
+
+advisors = Table(
+    "advisors",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("staff_id", UUID(as_uuid=True), unique=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("languages", ARRAY(String(2)), nullable=False),
+    Column("skills", ARRAY(String(50)), nullable=False),
+    Column("store", String(100), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+    Column("weekly_hours", JSONB, nullable=False),
+    Column("date_overrides", JSONB, nullable=False),
+    Column("slot_minutes", SmallInteger, nullable=False),
+    Column("buffer_minutes", SmallInteger, nullable=False),
+    Column("max_per_day", SmallInteger, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("last_booked_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The exclusion constraint "no two confirmed bookings of one advisor overlap (buffer included)"
+# lives in migration 0002 (it needs btree_gist); the booking code also locks the advisor rows.
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("advisor_id", UUID(as_uuid=True), ForeignKey("advisors.id"), nullable=False),
+    Column("mode", String(10), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("category", String(50)),
+    Column("store", String(100)),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("buffer_until", DateTime(timezone=True), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("cancel_reason", String(200)),
+    Column("shopper_name", String(200), nullable=False),
+    Column("shopper_email", String(320), nullable=False),
+    Column("shopper_phone", String(30)),
+    Column("shopper_time_zone", String(64), nullable=False),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("sequence", Integer, nullable=False),
+    Column("reminder_published_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_bookings_advisor_start", "advisor_id", "starts_at"),
+    Index(
+        "ix_bookings_reminders", "starts_at", postgresql_where="status = 'confirmed' AND reminder_published_at IS NULL"
+    ),
+)
+
+sent_emails = Table(
+    "sent_emails",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("booking_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("message_id", Text, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+
+def start_mappers() -> None:
+    if not mapper_registry.mappers:
+        mapper_registry.map_imperatively(Advisor, advisors)
+        mapper_registry.map_imperatively(Booking, bookings)

@@ -1,6 +1,21 @@
-from consult.bootstrap import bootstrap
-from consult.subscriptions import SUBSCRIPTIONS
-from vitrine_shared.worker import run_worker
+from datetime import timedelta
+
+from consult.bootstrap import Container, bootstrap
+from consult.service_layer import booking
+from vitrine_shared.worker import PeriodicJob, run_worker
+
+
+def jobs(container: Container) -> list[PeriodicJob]:
+    lead = timedelta(hours=container.settings.reminder_lead_hours)
+    return [
+        PeriodicJob(
+            "consult-reminders",
+            container.settings.reminder_interval_s,
+            lambda: booking.publish_due_reminders(container.uow(), lead=lead),
+        ),
+    ]
+
 
 if __name__ == "__main__":
-    run_worker(bootstrap(), SUBSCRIPTIONS)
+    container = bootstrap()
+    run_worker(container, container.subscriptions(), jobs=jobs(container))
