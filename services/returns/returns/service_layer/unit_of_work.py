@@ -1,5 +1,21 @@
+from typing import Self
+
+from returns.adapters.repository import LedgerRepository, LotRepository, OrderRepository, ReturnRepository
 from vitrine_shared.unit_of_work import UnitOfWork
 
 
 class ReturnsUnitOfWork(UnitOfWork):
-    """One transaction in the returns database; repositories are attached here as they appear."""
+    """One transaction in the returns database, with its repositories."""
+
+    orders: OrderRepository
+    returns: ReturnRepository
+    lots: LotRepository
+    ledger: LedgerRepository
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.orders = OrderRepository(self.session)
+        self.returns = ReturnRepository(self.session)
+        self.lots = LotRepository(self.session)
+        self.ledger = LedgerRepository(self.session)
+        return self

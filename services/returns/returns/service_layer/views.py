@@ -1,0 +1,217 @@
+"""The read side: hygiene certificates (public) and the ops board. Plain SQL over the same tables,
+nothing kept in process memory, so any instance answers the same."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from returns.adapters.orm import item_ledger, order_lines, return_items, sanitization_lots
+from returns.domain import ledger
+from returns.domain.model import ItemState
+from returns.domain.policy import ReturnsPolicy
+from returns.service_layer.unit_of_work import ReturnsUnitOfWork
+from vitrine_shared.problems import NotFound
+
+CERTIFICATE_STATEMENT = {
+    "fr": "Cet article retourné a été inspecté, mis en quarantaine et assaini avant sa remise en vente.",
+    "en": "This returned item was inspected, quarantined and sanitized before going back on sale.",
+}
+
+
+def certificate(uow: ReturnsUnitOfWork, *, certificate_id: str) -> dict[str, Any]:
+    """What the certificate says, read from the ledger itself (so an edited entry shows), and
+    whether the chain still verifies."""
+    with uow:
+        found = uow.session.execute(
+            select(return_items.c.id, return_items.c.sku).where(
+                return_items.c.certificate_id == certificate_id.strip().upper()
+            )
+        ).first()
+        if found is None:
+            raise NotFound(f"No certificate {certificate_id}.")
+        item_id, sku = found
+        entries = uow.ledger.entries(item_id)
+    verification = ledger.verify(entries, certificate_id=certificate_id.strip().upper())
+    documents = []
+    for entry in entries:
+        try:
+            documents.append(json.loads(entry.body))
+        except ValueError:
+            continue
+    last = {doc.get("kind"): doc for doc in documents}  # the latest entry of each kind wins
+    inspected = last.get("inspected", {})
+    quarantined = last.get("quarantined", {})
+    sanitized = last.get("sanitized", {})
+    restocked = last.get("restocked", {})
+    received = last.get("received", {})
+    return {
+        "certificate_id": certificate_id.strip().upper(),
+        "statement": CERTIFICATE_STATEMENT,
+        "item": {"item_id": str(item_id), "sku": sku},
+        "received_at": received.get("at"),
+        "inspection": {
+            "grade": inspected.get("data", {}).get("grade"),
+            "seal_intact": inspected.get("data", {}).get("seal_intact"),
+            "material": inspected.get("data", {}).get("material"),
+            "at": inspected.get("at"),
+            "inspector_initials": inspected.get("actor", {}).get("initials"),
+        },
+        "quarantine": {
+            "started_at": quarantined.get("data", {}).get("started_at"),
+            "until": quarantined.get("data", {}).get("until"),
+            "hours": quarantined.get("data", {}).get("hours"),
+        },
+        "sanitization": {
+            key: sanitized.get("data", {}).get(key)
+            for key in ("lot_code", "method", "operator_initials", "started_at", "ended_at", "parameters", "passed")
+        },
+        "restocked_at": restocked.get("at"),
+        "ledger": [
+            {"seq": e.seq, "hash": e.hash, "kind": json.loads(e.body).get("kind") if _readable(e.body) else None}
+            for e in entries
+        ],
+        "verification": {
+            "valid": verification.valid,
+            "entries": verification.entries,
+            "problems": verification.problems,
+        },
+    }
+
+
+def _readable(body: str) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+# --- the ops board -------------------------------------------------------------------------------
+
+_OPEN_STATES = [
+    s.value
+    for s in ItemState
+    if s not in (ItemState.RESTOCKED, ItemState.REFURBISHED, ItemState.DONATED, ItemState.DESTROYED)
+]
+
+
+def board_marker(uow: ReturnsUnitOfWork) -> int:
+    """Moves only when something on the board may have changed: every item move writes a ledger
+    entry, and lots move their items."""
+    with uow:
+        return uow.session.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
+
+
+def _overdue_condition(now: datetime, policy: ReturnsPolicy) -> Any:
+    clauses = []
+    for state in _OPEN_STATES:
+        sla = policy.sla_for(state)
+        if sla is None:
+            continue
+        if state == ItemState.QUARANTINED:
+            clauses.append(and_(return_items.c.state == state, return_items.c.quarantined_until < now - sla))
+        else:
+            clauses.append(and_(return_items.c.state == state, return_items.c.state_entered_at < now - sla))
+    return or_(*clauses)
+
+
+def _item_row(row: Any) -> dict[str, Any]:
+    return {
+        "item_id": str(row.id),
+        "return_id": str(row.return_id),
+        "sku": row.sku,
+        "state": row.state,
+        "since": row.state_entered_at.isoformat(),
+        "quarantined_until": row.quarantined_until.isoformat() if row.quarantined_until else None,
+    }
+
+
+def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit: int = 50) -> dict[str, Any]:
+    item_columns = [
+        return_items.c.id,
+        return_items.c.return_id,
+        return_items.c.sku,
+        return_items.c.state,
+        return_items.c.state_entered_at,
+        return_items.c.quarantined_until,
+    ]
+    with uow:
+        db = uow.session
+        counts = dict(db.execute(select(return_items.c.state, func.count()).group_by(return_items.c.state)).all())
+        quarantine_rows = db.execute(
+            select(*item_columns)
+            .where(return_items.c.state == ItemState.QUARANTINED)
+            .order_by(return_items.c.quarantined_until)
+            .limit(limit)
+        ).all()
+        overdue_where = _overdue_condition(now, policy)
+        overdue_count = db.execute(select(func.count()).select_from(return_items).where(overdue_where)).scalar_one()
+        overdue_rows = db.execute(
+            select(*item_columns).where(overdue_where).order_by(return_items.c.state_entered_at).limit(limit)
+        ).all()
+        sold_total = db.execute(select(func.coalesce(func.sum(order_lines.c.quantity), 0))).scalar_one()
+        by_reason = db.execute(
+            select(return_items.c.reason_code, func.count()).group_by(return_items.c.reason_code)
+        ).all()
+        sold_by_category = dict(
+            db.execute(
+                select(order_lines.c.hygiene_class, func.sum(order_lines.c.quantity)).group_by(
+                    order_lines.c.hygiene_class
+                )
+            ).all()
+        )
+        returned_by_category = dict(
+            db.execute(select(return_items.c.hygiene_class, func.count()).group_by(return_items.c.hygiene_class)).all()
+        )
+        lots = db.execute(select(sanitization_lots).order_by(sanitization_lots.c.started_at.desc()).limit(20)).all()
+        marker = db.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
+        released_waiting = db.execute(
+            select(func.count())
+            .select_from(return_items)
+            .where(return_items.c.state == ItemState.QUARANTINED, return_items.c.quarantined_until <= now)
+        ).scalar_one()
+
+    def rate(returned: int, sold: int) -> float:
+        return round(returned / sold, 4) if sold else 0.0
+
+    return {
+        "generated_at": now.isoformat(),
+        "marker": marker,
+        "counts_by_stage": {state.value: counts.get(state.value, 0) for state in ItemState},
+        "quarantine": {
+            "count": counts.get(ItemState.QUARANTINED.value, 0),
+            "released_waiting_for_lot": released_waiting,
+            "items": [{**_item_row(r), "released": r.quarantined_until <= now} for r in quarantine_rows],
+        },
+        "overdue": {
+            "count": overdue_count,
+            "sla_hours": dict(policy.sla_hours),
+            "items": [_item_row(r) for r in overdue_rows],
+        },
+        "return_rate_by_reason": {
+            reason: {"returned": n, "rate": rate(n, sold_total)} for reason, n in sorted(by_reason)
+        },
+        "return_rate_by_category": {
+            category: {
+                "sold": int(sold),
+                "returned": returned_by_category.get(category, 0),
+                "rate": rate(returned_by_category.get(category, 0), int(sold)),
+            }
+            for category, sold in sorted(sold_by_category.items())
+        },
+        "lots": [
+            {
+                "lot_id": str(lot.id),
+                "lot_code": lot.lot_code,
+                "method": lot.method,
+                "status": lot.status,
+                "operator_initials": lot.operator_initials,
+                "started_at": lot.started_at.isoformat(),
+                "ended_at": lot.ended_at.isoformat() if lot.ended_at else None,
+                "items": lot.item_count,
+            }
+            for lot in lots
+        ],
+    }
