@@ -75,7 +75,13 @@ class PaymentGateway(Protocol):
         ...
 
 
-def _intent(obj: Any) -> Intent:
+def _plain(obj: Any) -> dict[str, Any]:
+    """Stripe objects are not dicts (stripe-python 12+): read them as plain data."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def _intent(stripe_obj: Any) -> Intent:
+    obj = _plain(stripe_obj)
     error = obj.get("last_payment_error")
     return Intent(
         id=obj["id"],
@@ -153,6 +159,7 @@ class StripeGateway:
             params={"payment_intent": intent_id, "amount": amount_minor, "metadata": metadata},
             options={"idempotency_key": idempotency_key},
         )
+        obj = _plain(obj)
         return RefundResult(id=obj["id"], status=obj["status"], amount_minor=int(obj["amount"]))
 
     def refunds_for(self, intent_id: str) -> list[tuple[RefundResult, dict[str, str]]]:
@@ -162,7 +169,7 @@ class StripeGateway:
                 RefundResult(id=obj["id"], status=obj["status"], amount_minor=int(obj["amount"])),
                 {str(k): str(v) for k, v in (obj.get("metadata") or {}).items()},
             )
-            for obj in listed.data
+            for obj in (_plain(item) for item in listed.data)
         ]
 
     def verify_webhook(self, payload: bytes, signature: str | None) -> dict[str, Any]:
@@ -178,7 +185,7 @@ class StripeGateway:
             ) from exc
         except ValueError as exc:
             raise InvalidWebhook("The webhook body is not a Stripe event.") from exc
-        return event.to_dict() if hasattr(event, "to_dict") else dict(event)
+        return _plain(event)
 
 
 def _intent_id_of(exc: stripe.StripeError) -> str | None:

@@ -1,0 +1,201 @@
+"""Orders through checkout's HTTP app: real database, real localstripe (catalog: in-memory fake)."""
+
+import uuid
+
+import pytest
+import stripe
+from sqlalchemy import func, select
+
+from checkout.adapters.orm import orders
+from vitrine_shared.messaging.tables import outbox
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def stripe_client(container) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        container.settings.stripe_api_key,
+        base_addresses={"api": container.settings.stripe_api_base},
+        max_network_retries=0,
+    )
+
+
+def card(stripe_client: stripe.StripeClient, number: str) -> str:
+    """What Stripe.js does in the browser: a PaymentMethod from a card number."""
+    method = stripe_client.v1.payment_methods.create(
+        params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    return method.id
+
+
+def events_for(container, event_type: str, order_id: str) -> list[dict]:
+    with container.engine.connect() as db:
+        rows = db.execute(select(outbox.c.envelope).where(outbox.c.event_type == event_type)).scalars()
+        return [row["data"] for row in rows if row["data"].get("order_id") == order_id]
+
+
+def placed(shopper, catalog, *, price: int = 2500, quantity: int = 2, session: str | None = None, **stock):
+    sku = catalog.stock(f"O-{uuid.uuid4().hex[:8]}", price=price, hygiene_class="sealed_hygiene", **stock).sku
+    s = shopper()
+    assert s.new_cart([(sku, quantity)]).status_code == 201
+    if session:
+        s.client.put(
+            f"/api/checkout/carts/{s.cart_id}/consult-session", json={"session_id": session}, headers=s.cart_headers
+        )
+    response = s.place()
+    assert response.status_code == 201, response.text
+    return s, sku
+
+
+def test_placing_holds_stock_creates_an_intent_and_raises_placed(shopper, catalog, container, stripe_client) -> None:
+    session = str(uuid.uuid4())
+    s, sku = placed(shopper, catalog, session=session)
+    order = s.order
+    assert order["status"] == "pending_payment"
+    assert order["order_token"] and order["payment_client_secret"]
+    # 2 x 25.00 + 9.95 shipping = 59.95 in Quebec: GST 3.00 + QST 5.98
+    assert (order["subtotal_minor"], order["shipping_minor"], order["tax_minor"]) == (5000, 995, 898)
+    assert order["total_minor"] == 6893
+    assert catalog.reservations[uuid.UUID(order["order_id"])] == [(sku, 2)]  # order id = reservation id
+    with container.engine.connect() as db:
+        intent_id = db.execute(
+            select(orders.c.payment_intent_id).where(orders.c.id == uuid.UUID(order["order_id"]))
+        ).scalar_one()
+    intent = stripe_client.v1.payment_intents.retrieve(intent_id)
+    assert intent.amount == 6893
+    assert intent.metadata["order_id"] == order["order_id"]
+    assert intent.metadata["consult_session_id"] == session
+    [event] = events_for(container, "checkout.order.placed", order["order_id"])
+    assert event["consult_session_id"] == session
+    assert event["lines"][0]["sku"] == sku
+
+
+def test_pay_with_a_visa_and_the_paid_event_carries_the_lines(shopper, catalog, container) -> None:
+    s, sku = placed(shopper, catalog, final_sale=True)
+    paid = s.pay("pm_card_visa")
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["status"] == "paid"
+    [event] = events_for(container, "checkout.order.paid", s.order["order_id"])
+    assert event["customer_email"] == "camille@example.ca"
+    assert event["province"] == "QC"
+    assert (event["subtotal_minor"], event["tax_minor"], event["shipping_minor"], event["total_minor"]) == (
+        5000,
+        898,
+        995,
+        6893,
+    )
+    [line] = event["lines"]
+    assert (line["sku"], line["quantity"], line["unit_price_minor"]) == (sku, 2, 2500)
+    assert line["hygiene_class"] == "sealed_hygiene" and line["final_sale"] is True
+    assert 0 < line["tax_minor"] < 898  # its share; shipping carries the rest
+    again = s.pay("pm_card_visa")
+    assert again.status_code == 409
+    assert again.json()["current_state"] == "paid"
+
+
+def test_a_declined_card_leaves_the_order_pending_and_another_card_pays(
+    shopper, catalog, container, stripe_client
+) -> None:
+    s, _ = placed(shopper, catalog)
+    declined = s.pay(card(stripe_client, "4000000000000341"))
+    assert declined.status_code == 402
+    assert declined.headers["content-type"] == "application/problem+json"
+    assert "declined" in declined.json()["reason"]
+    order = s.read_order()
+    assert order["status"] == "pending_payment"
+    assert "declined" in order["payment_error"]
+    declined_again = s.pay("pm_card_chargeCustomerFail")  # the same decline, as a test PaymentMethod
+    assert declined_again.status_code == 402
+    retried = s.pay(card(stripe_client, "4242424242424242"))
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["status"] == "paid"
+    assert retried.json()["payment_error"] is None
+    assert len(events_for(container, "checkout.order.paid", s.order["order_id"])) == 1
+
+
+def test_an_order_opens_only_with_its_token_or_number_and_email(shopper, catalog) -> None:
+    alice, _ = placed(shopper, catalog)
+    mallory, _ = placed(shopper, catalog)
+    url = f"/api/checkout/orders/{alice.order['order_id']}"
+    assert alice.client.get(url, headers=alice.order_headers).status_code == 200
+    assert alice.client.get(url, headers=mallory.order_headers).status_code == 403
+    assert alice.client.get(url).status_code == 401
+    assert (
+        alice.client.post(
+            f"{url}/payments", json={"payment_method": "pm_card_visa"}, headers=mallory.order_headers
+        ).status_code
+        == 403
+    )
+    lookup = alice.client.post(
+        "/api/checkout/orders/lookup",
+        json={"order_number": alice.order["order_number"].lower(), "email": "Camille@Example.ca"},
+    )
+    assert lookup.status_code == 200
+    assert lookup.json()["order_id"] == alice.order["order_id"]
+    wrong_email = alice.client.post(
+        "/api/checkout/orders/lookup", json={"order_number": alice.order["order_number"], "email": "x@example.ca"}
+    )
+    unknown = alice.client.post(
+        "/api/checkout/orders/lookup", json={"order_number": "VT-NOPE0000", "email": "camille@example.ca"}
+    )
+    assert wrong_email.status_code == unknown.status_code == 404
+    assert wrong_email.json()["detail"] == unknown.json()["detail"]
+
+
+def test_insufficient_stock_at_placement_is_409_and_writes_no_order(shopper, catalog, container) -> None:
+    sku = catalog.stock(f"L-{uuid.uuid4().hex[:8]}", available=3).sku
+    s = shopper()
+    s.new_cart([(sku, 3)])
+    catalog.stock(sku, available=1)  # someone else bought two meanwhile
+    before = _orders(container)
+    refused = s.place()
+    assert refused.status_code == 409
+    assert refused.json()["sku"] == sku
+    assert _orders(container) == before
+    cart = s.client.get(f"/api/checkout/carts/{s.cart_id}", headers=s.cart_headers).json()
+    assert cart["status"] == "open"
+
+
+def test_a_cart_places_one_order_only_and_an_empty_cart_none(shopper, catalog) -> None:
+    s, _ = placed(shopper, catalog)
+    again = s.place()
+    assert again.status_code == 409
+    empty = shopper()
+    empty.new_cart()
+    refused = empty.place()
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "cart"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"province": "ZZ"}, "province"),
+        ({"shipping_address": {"name": "x"}}, "shipping_address.line1"),
+    ],
+)
+def test_bad_order_input_is_422_naming_the_field(shopper, catalog, change, field) -> None:
+    sku = catalog.stock(f"B-{uuid.uuid4().hex[:8]}").sku
+    s = shopper()
+    s.new_cart([(sku, 1)])
+    body = {
+        "cart_id": s.cart_id,
+        "email": "a@example.ca",
+        "province": "ON",
+        "shipping_address": {"name": "A", "line1": "1 King St", "city": "Toronto", "postal_code": "M5H 2N2"},
+    }
+    refused = s.client.post("/api/checkout/orders", json={**body, **change}, headers=s.cart_headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == field
+
+
+def test_a_malformed_payment_method_is_422(shopper, catalog) -> None:
+    s, _ = placed(shopper, catalog)
+    assert s.pay("4242424242424242").status_code == 422
+
+
+def _orders(container) -> int:
+    with container.engine.connect() as db:
+        return db.execute(select(func.count()).select_from(orders)).scalar_one()
