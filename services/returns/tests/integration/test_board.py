@@ -1,0 +1,92 @@
+"""The ops board: counts by stage, quarantine release times, overdue items, return rates, lots;
+and its live Server-Sent Events stream (staff only)."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from returns.domain.clock import MovableClock
+from returns.entrypoints.http import create_app
+
+pytestmark = pytest.mark.integration
+API = "/api/returns"
+
+
+def test_the_board_counts_stages_shows_release_times_and_overdue_items(
+    client: TestClient, ops: dict, open_return, clock
+) -> None:
+    before = client.get(f"{API}/ops/board", headers=ops).json()
+    created = open_return(lines=[{"line_no": 1, "quantity": 2, "reason_code": "not_as_described"}])
+    first, second = (i["item_id"] for i in created["items"])
+    client.post(f"{API}/ops/receipts", json={"rma_number": created["rma_number"]}, headers=ops)
+    client.post(f"{API}/ops/items/{first}/inspection", json={"grade": "A", "material": "fabric"}, headers=ops)
+    client.post(f"{API}/ops/items/{first}/quarantine", headers=ops)
+    board = client.get(f"{API}/ops/board", headers=ops).json()
+    assert board["marker"] > before["marker"]
+    assert board["counts_by_stage"]["quarantined"] >= 1 and board["counts_by_stage"]["received"] >= 1
+    mine = [i for i in board["quarantine"]["items"] if i["item_id"] == first]
+    assert mine or board["quarantine"]["count"] > len(board["quarantine"]["items"])
+    if mine:
+        assert mine[0]["quarantined_until"] and mine[0]["released"] is False
+    assert board["return_rate_by_reason"]["not_as_described"]["returned"] >= 2
+    assert 0 < board["return_rate_by_reason"]["not_as_described"]["rate"] <= 1
+    assert board["return_rate_by_category"]["standard"]["returned"] >= 2
+    # Two days on: the received item is past its 24 h service level, the quarantine has ended.
+    clock.advance(timedelta(days=2))
+    later = client.get(f"{API}/ops/board", headers=ops).json()
+    assert later["overdue"]["count"] >= 1
+    assert later["quarantine"]["released_waiting_for_lot"] >= 1
+    assert second in {i["item_id"] for i in later["overdue"]["items"]} or later["overdue"]["count"] > 50
+
+
+def test_lot_history_is_on_the_board(client: TestClient, ops: dict, open_return) -> None:
+    created = open_return(lines=[{"line_no": 1, "quantity": 1, "reason_code": "too_small"}])
+    item_id = created["items"][0]["item_id"]
+    client.post(f"{API}/ops/receipts", json={"rma_number": created["rma_number"]}, headers=ops)
+    client.post(f"{API}/ops/items/{item_id}/inspection", json={"grade": "A", "material": "fabric"}, headers=ops)
+    client.post(f"{API}/ops/items/{item_id}/quarantine", headers=ops)
+    lot = client.post(
+        f"{API}/ops/lots", json={"item_ids": [item_id], "method": "steam", "passed": True}, headers=ops
+    ).json()
+    lots = client.get(f"{API}/ops/board", headers=ops).json()["lots"]
+    assert any(entry["lot_code"] == lot["lot_code"] and entry["status"] == "passed" for entry in lots)
+
+
+def test_the_live_stream_sends_the_board_to_ops_and_refuses_others(
+    ops: dict, advisor: dict, shopper: dict, container
+) -> None:
+    settings = container.settings.model_copy(update={"board_stream_max_seconds": 0.5, "board_poll_seconds": 0.1})
+    with TestClient(create_app(settings, clock=MovableClock())) as short_client:
+        assert short_client.get(f"{API}/ops/board/stream").status_code == 401
+        assert short_client.get(f"{API}/ops/board/stream", headers=advisor).status_code == 403
+        assert short_client.get(f"{API}/ops/board/stream", headers=shopper).status_code == 403
+        with short_client.stream("GET", f"{API}/ops/board/stream", headers=ops) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"].startswith("text/event-stream")
+            text = "".join(response.iter_text())
+    events = [block for block in text.split("\n\n") if block.startswith("id: ")]
+    assert events, text[:500]
+    data = json.loads(next(line[6:] for line in events[0].splitlines() if line.startswith("data: ")))
+    assert "counts_by_stage" in data and "lots" in data
+
+
+def test_the_stream_sends_a_new_board_when_an_item_moves(client: TestClient, ops: dict, open_return, container) -> None:
+    created = open_return(lines=[{"line_no": 1, "quantity": 1, "reason_code": "too_small"}])
+    settings = container.settings.model_copy(update={"board_stream_max_seconds": 20, "board_poll_seconds": 0.1})
+    markers: list[int] = []
+    with (
+        TestClient(create_app(settings, clock=MovableClock())) as live_client,
+        live_client.stream("GET", f"{API}/ops/board/stream", headers=ops) as response,
+    ):
+        for line in response.iter_lines():
+            if not line.startswith("id: "):
+                continue
+            markers.append(int(line[4:]))
+            if len(markers) == 1:  # the first board is in: now an item moves, elsewhere
+                moved = client.post(f"{API}/ops/receipts", json={"rma_number": created["rma_number"]}, headers=ops)
+                assert moved.status_code == 200
+            else:
+                break
+    assert len(markers) == 2 and markers[1] > markers[0]
