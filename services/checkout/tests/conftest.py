@@ -198,3 +198,33 @@ def service_token() -> str:
     )
     assert response.status_code == 201, response.text
     return response.json()["access_token"]
+
+
+@pytest.fixture
+def publish() -> Callable[..., str]:
+    """Publish an event on the real broker as another service would (returns, for refunds)."""
+    import pika
+
+    from vitrine_shared.events import Envelope, EventData
+    from vitrine_shared.messaging.connection import connect
+    from vitrine_shared.messaging.relay import message_properties
+    from vitrine_shared.messaging.topology import EVENTS_EXCHANGE
+
+    def send(data: EventData, *, producer: str = "returns", envelope_id: uuid.UUID | None = None) -> str:
+        envelope = Envelope.wrap(data, producer=producer, correlation_id=uuid.uuid4().hex)
+        if envelope_id is not None:
+            envelope = envelope.model_copy(update={"id": envelope_id})
+        body = envelope.model_dump(mode="json")
+        connection = connect("amqp://vitrine:vitrine@127.0.0.1:5672/%2F", name="checkout-tests-publish")
+        try:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            channel.basic_publish(
+                EVENTS_EXCHANGE, envelope.type, json.dumps(body).encode(), message_properties(body), mandatory=False
+            )
+        finally:
+            connection.close()
+        assert isinstance(pika.BasicProperties, type)
+        return str(envelope.id)
+
+    return send
