@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from consult.adapters.changefeed import ChangeFeed
 from consult.adapters.mailer import SmtpMailer
 from consult.adapters.orm import start_mappers
 from consult.config import Settings
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
 from consult.subscriptions import subscriptions
 from vitrine_shared.container import ServiceContainer
+from vitrine_shared.db import libpq_url
 from vitrine_shared.messaging.consumer import Subscription
 
 
@@ -23,6 +25,10 @@ class Container(ServiceContainer[Settings, ConsultUnitOfWork]):
     @cached_property
     def mailer(self) -> SmtpMailer:
         return SmtpMailer(self.settings.smtp_host, self.settings.smtp_port, sender=self.settings.mail_sender)
+
+    @cached_property
+    def changes(self) -> ChangeFeed:
+        return ChangeFeed(libpq_url(self.engine))
 
     def subscriptions(self) -> list[Subscription]:
         return subscriptions(self.mailer)

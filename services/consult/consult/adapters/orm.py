@@ -2,6 +2,7 @@
 domain free of SQLAlchemy)."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import registry
 
 from consult.domain.model import Advisor, Booking
+from consult.domain.session import CallSession, QueueEntry
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -85,8 +87,68 @@ sent_emails = Table(
     Column("sent_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+queue_entries = Table(
+    "queue_entries",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("language", String(2), nullable=False),
+    Column("category", String(50)),
+    Column("mode", String(10), nullable=False),
+    Column("shopper_name", String(200), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("advisor_id", UUID(as_uuid=True)),
+    Column("session_id", UUID(as_uuid=True)),
+    Column("joined_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("claimed_at", DateTime(timezone=True)),
+    Index("ix_queue_waiting", "joined_at", postgresql_where="status = 'waiting'"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("advisor_id", UUID(as_uuid=True), ForeignKey("advisors.id"), nullable=False),
+    Column("booking_id", UUID(as_uuid=True), unique=True),
+    Column("queue_entry_id", UUID(as_uuid=True), unique=True),
+    Column("shopper_token_digest", String(64), nullable=False),
+    Column("owner_instance", String(200), nullable=False),
+    Column("mode", String(10), nullable=False),
+    Column("topology", String(10), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("shopper_connection", String(100)),
+    Column("advisor_connection", String(100)),
+    Column("started_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", String(100)),
+    Column("recording_consent_shopper", Boolean, nullable=False),
+    Column("recording_consent_advisor", Boolean, nullable=False),
+    Column("cart_id", UUID(as_uuid=True)),
+    Column("rating", SmallInteger),
+    Column("rating_comment", String(2000)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The signaling log: every message a participant sends, in order, so a socket that dropped
+# replays what it missed, and any instance can serve any participant of a peer-to-peer call.
+signal_messages = Table(
+    "signal_messages",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=True),
+    Column("session_id", UUID(as_uuid=True), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("sender", String(10), nullable=False),
+    Column("recipient", String(10), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_signal_session_recipient", "session_id", "recipient", "seq"),
+)
+
 
 def start_mappers() -> None:
     if not mapper_registry.mappers:
         mapper_registry.map_imperatively(Advisor, advisors)
         mapper_registry.map_imperatively(Booking, bookings)
+        mapper_registry.map_imperatively(QueueEntry, queue_entries)
+        mapper_registry.map_imperatively(CallSession, sessions)

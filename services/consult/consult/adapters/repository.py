@@ -3,10 +3,12 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from consult.adapters.orm import queue_entries, signal_messages
 from consult.domain.model import Advisor, Booking, BookingStatus
+from consult.domain.session import CallSession, QueueEntry, QueueStatus
 
 
 class AdvisorRepository:
@@ -89,3 +91,87 @@ class BookingRepository:
             .with_for_update(skip_locked=True)
         )
         return list(self.session.scalars(query))
+
+
+class QueueRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: QueueEntry) -> None:
+        self.session.add(entry)
+
+    def by_token(self, entry_id: uuid.UUID, digest: str, *, for_update: bool = False) -> QueueEntry | None:
+        query = select(QueueEntry).where(QueueEntry.id == entry_id, QueueEntry.token_digest == digest)  # type: ignore[arg-type]
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).one_or_none()
+
+    def waiting(self, fresh_since: datetime) -> list[QueueEntry]:
+        query = (
+            select(QueueEntry)
+            .where(QueueEntry.status == QueueStatus.WAITING, QueueEntry.last_seen_at >= fresh_since)  # type: ignore[arg-type]
+            .order_by(QueueEntry.joined_at, QueueEntry.id)  # type: ignore[arg-type]
+        )
+        return list(self.session.scalars(query))
+
+    def next_for(self, *, languages: list[str], skills: list[str], fresh_since: datetime) -> QueueEntry | None:
+        """The longest-waiting shopper this advisor can serve, claimed with SKIP LOCKED so two
+        advisors clicking at once get two different shoppers."""
+        query = (
+            select(QueueEntry)
+            .where(
+                QueueEntry.status == QueueStatus.WAITING,  # type: ignore[arg-type]
+                QueueEntry.last_seen_at >= fresh_since,  # type: ignore[arg-type]
+                QueueEntry.language.in_(languages),  # type: ignore[attr-defined]
+                or_(QueueEntry.category.is_(None), QueueEntry.category.in_(skills)),  # type: ignore[attr-defined]
+            )
+            .order_by(QueueEntry.joined_at, QueueEntry.id)  # type: ignore[arg-type]
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def expire_stale(self, stale_before: datetime) -> int:
+        result = self.session.execute(
+            update(queue_entries)
+            .where(queue_entries.c.status == QueueStatus.WAITING, queue_entries.c.last_seen_at < stale_before)
+            .values(status=QueueStatus.LEFT)
+        )
+        return result.rowcount or 0
+
+
+class SessionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, call: CallSession) -> None:
+        self.session.add(call)
+
+    def get(self, session_id: uuid.UUID, *, for_update: bool = False) -> CallSession | None:
+        query = select(CallSession).where(CallSession.id == session_id)  # type: ignore[arg-type]
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+    def by_booking(self, booking_id: uuid.UUID) -> CallSession | None:
+        return self.session.scalars(select(CallSession).where(CallSession.booking_id == booking_id)).one_or_none()  # type: ignore[arg-type]
+
+    def append_message(self, session_id: uuid.UUID, sender: str, recipient: str, kind: str, payload: dict) -> int:
+        return self.session.execute(
+            insert(signal_messages)
+            .values(session_id=session_id, sender=sender, recipient=recipient, type=kind, payload=payload)
+            .returning(signal_messages.c.seq)
+        ).scalar_one()
+
+    def messages_for(self, session_id: uuid.UUID, recipient: str, after_seq: int, limit: int = 200) -> list[dict]:
+        rows = self.session.execute(
+            select(signal_messages.c.seq, signal_messages.c.sender, signal_messages.c.type, signal_messages.c.payload)
+            .where(
+                signal_messages.c.session_id == session_id,
+                signal_messages.c.recipient == recipient,
+                signal_messages.c.seq > after_seq,
+            )
+            .order_by(signal_messages.c.seq)
+            .limit(limit)
+        ).all()
+        return [{**row.payload, "type": row.type, "seq": row.seq, "from": row.sender} for row in rows]
