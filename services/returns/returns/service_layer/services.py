@@ -437,9 +437,12 @@ def open_lot(
     started_at: datetime | None,
     actor: Actor,
     now: datetime,
-) -> SanitizationLot:
+    policy: ReturnsPolicy,
+    result: tuple[bool, datetime | None] | None = None,
+) -> tuple[SanitizationLot, list[ReturnItem]]:
     """Start a lot over quarantined items; all of them join, or none (409 naming the first that
-    is not in quarantine)."""
+    is not in quarantine). With a `result` (passed, ended_at) the finished lot is recorded in the
+    same transaction."""
     wanted = list(dict.fromkeys(item_ids))
     if not wanted:
         raise Unprocessable("item_ids", "a lot needs at least one item")
@@ -460,8 +463,44 @@ def open_lot(
         for item in items:
             _record(uow, item.join_lot(lot, actor, now))
         uow.lots.add(lot, [item.id for item in items])
+        if result is not None:
+            passed, ended_at = result
+            _finish_lot(
+                uow,
+                lot,
+                items,
+                passed=passed,
+                ended_at=ended_at or now,
+                parameters=None,
+                actor=actor,
+                now=now,
+                policy=policy,
+            )
         uow.commit()
-        return lot
+        return lot, items
+
+
+def _finish_lot(
+    uow: ReturnsUnitOfWork,
+    lot: SanitizationLot,
+    items: Sequence[ReturnItem],
+    *,
+    passed: bool,
+    ended_at: datetime,
+    parameters: dict[str, Any] | None,
+    actor: Actor,
+    now: datetime,
+    policy: ReturnsPolicy,
+) -> None:
+    lot.complete(passed=passed, ended_at=ended_at, parameters=parameters)
+    for item in items:
+        _record(uow, item.finish_sanitization(lot, policy=policy, actor=actor, now=now))
+        uow.publish(
+            ItemSanitized(item_id=item.id, sku=item.sku, lot_id=lot.id, method=lot.method, passed=lot.passed)  # type: ignore[arg-type]
+        )
+        if not lot.passed:
+            assert item.quarantined_until is not None
+            uow.publish(ItemQuarantined(item_id=item.id, sku=item.sku, quarantined_until=item.quarantined_until))
 
 
 def complete_lot(
@@ -481,16 +520,18 @@ def complete_lot(
         lot = uow.lots.get(lot_id, lock=True)
         if lot is None:
             raise NotFound(f"No sanitization lot {lot_id}.")
-        lot.complete(passed=passed, ended_at=ended_at or now, parameters=parameters)
         items = uow.returns.items_of_lot(lot.id, lock=True)
-        for item in items:
-            _record(uow, item.finish_sanitization(lot, policy=policy, actor=actor, now=now))
-            uow.publish(
-                ItemSanitized(item_id=item.id, sku=item.sku, lot_id=lot.id, method=lot.method, passed=lot.passed)  # type: ignore[arg-type]
-            )
-            if not lot.passed:
-                assert item.quarantined_until is not None
-                uow.publish(ItemQuarantined(item_id=item.id, sku=item.sku, quarantined_until=item.quarantined_until))
+        _finish_lot(
+            uow,
+            lot,
+            items,
+            passed=passed,
+            ended_at=ended_at or now,
+            parameters=parameters,
+            actor=actor,
+            now=now,
+            policy=policy,
+        )
         uow.commit()
         return lot, items
 

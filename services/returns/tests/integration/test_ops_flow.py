@@ -156,6 +156,18 @@ def test_a_lot_with_an_item_not_in_quarantine_is_refused_and_nothing_is_written(
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "item_ids"
     bad_method = client.post(f"{API}/ops/lots", json={"item_ids": [ready], "method": "prayer"}, headers=ops)
     assert bad_method.status_code == 422
+    backwards = client.post(
+        f"{API}/ops/lots",
+        json={
+            "item_ids": [ready],
+            "method": "steam",
+            "started_at": "2026-11-02T10:00:00Z",
+            "ended_at": "2026-11-02T09:00:00Z",
+            "passed": True,
+        },
+        headers=ops,
+    )
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "ended_at"
     with container.engine.connect() as db:
         states = dict(
             db.execute(

@@ -177,29 +177,18 @@ def quarantine_item(item_id: uuid.UUID, principal: Ops, container: ContainerDep)
 
 @router.post("/lots", response_model=LotOps, status_code=201)
 def open_lot(body: LotIn, principal: Ops, container: ContainerDep) -> LotOps:
-    actor, now = actor_of(principal), container.clock.now()
-    lot = services.open_lot(
+    lot, items = services.open_lot(
         container.uow(),
         item_ids=body.item_ids,
         method=body.method,
         parameters=body.parameters,
         started_at=body.started_at,
-        actor=actor,
-        now=now,
+        actor=actor_of(principal),
+        now=container.clock.now(),
+        policy=container.policy,
+        result=None if body.passed is None else (body.passed, body.ended_at),
     )
-    if body.passed is not None:
-        lot, items = services.complete_lot(
-            container.uow(),
-            lot_id=lot.id,
-            passed=body.passed,
-            ended_at=body.ended_at,
-            parameters=None,
-            actor=actor,
-            now=now,
-            policy=container.policy,
-        )
-        return lot_ops(lot, items)
-    return lot_ops(*services.lot_details(container.uow(), lot_id=lot.id))
+    return lot_ops(lot, items)
 
 
 @router.post("/lots/{lot_id}/result", response_model=LotOps)
