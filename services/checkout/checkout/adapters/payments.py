@@ -39,6 +39,10 @@ class CardDeclined(Exception):
         self.intent_id = intent_id
 
 
+class PaymentObjectNotFound(Exception):
+    """The processor does not know the object (an intent of another account, a typo)."""
+
+
 class InvalidWebhook(BadRequest):
     slug, title = "invalid-webhook", "Invalid webhook"
 
@@ -113,6 +117,10 @@ class StripeGateway:
             raise CardDeclined(exc.user_message or exc.code or "card declined", _intent_id_of(exc)) from exc
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise ServiceUnavailable("The payment processor did not answer; try again.") from exc
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                raise PaymentObjectNotFound(str(exc)) from exc
+            raise
         except stripe.StripeError as exc:
             if (exc.http_status or 500) >= 500:
                 raise ServiceUnavailable("The payment processor failed; try again.") from exc

@@ -168,6 +168,10 @@ class Cart:
         if self.status != CartStatus.OPEN:
             raise IllegalTransition("This cart has already been checked out.", current_state=self.status)
 
+    def _lines_changed(self) -> None:
+        # A placement id names a reservation of these exact lines; new lines need a new one.
+        self.placement_order_id = None
+
     def line_for(self, sku: str) -> CartLine | None:
         return next((line for line in self.lines if line.sku == sku), None)
 
@@ -196,6 +200,7 @@ class Cart:
             self.lines.append(line)
         line.quantity = wanted
         line.refresh(variant)
+        self._lines_changed()
         return line
 
     def change_quantity(self, variant: Variant, quantity: int) -> CartLine:
@@ -207,6 +212,7 @@ class Cart:
         check_available(variant, quantity)
         line.quantity = quantity
         line.refresh(variant)
+        self._lines_changed()
         return line
 
     def remove(self, sku: str) -> None:
@@ -215,6 +221,7 @@ class Cart:
         if line is None:
             raise LineNotInCart(sku)
         self.lines.remove(line)
+        self._lines_changed()
 
 
 class LineNotInCart(Problem):

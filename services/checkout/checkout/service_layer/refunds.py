@@ -67,11 +67,14 @@ def process_due_refunds(uow: CheckoutUnitOfWork, payments: PaymentGateway, *, at
     return len(due)
 
 
-def send_refund(uow: CheckoutUnitOfWork, payments: PaymentGateway, refund_id: uuid.UUID, *, at: datetime) -> Refund:
+def send_refund(
+    uow: CheckoutUnitOfWork, payments: PaymentGateway, refund_id: uuid.UUID, *, at: datetime
+) -> Refund | None:
+    """One attempt; None when the refund is no longer due (another worker got there first)."""
     with uow:
         refund = uow.refunds.get(refund_id, for_update=True)
         if refund is None or refund.status != RefundStatus.PENDING or refund.next_attempt_at > at:
-            raise NotFound(f"No due refund {refund_id}.")
+            return None
         order = uow.orders.get(refund.order_id, for_update=True)
         assert order is not None and order.payment_intent_id is not None
         try:

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from checkout.adapters.payments import InvalidWebhook, PaymentGateway
+from checkout.adapters.payments import InvalidWebhook, PaymentGateway, PaymentObjectNotFound
 from checkout.domain.model import now_utc
 from checkout.service_layer import orders
 from checkout.service_layer.unit_of_work import CheckoutUnitOfWork
@@ -67,7 +67,11 @@ def process_stripe_event(uow: CheckoutUnitOfWork, payments: PaymentGateway, even
     row = uow.stripe_events.claim(event_id)
     if row is None:
         return "already-processed"
-    intent = payments.retrieve_intent(row.payment_intent_id)
+    try:
+        intent = payments.retrieve_intent(row.payment_intent_id)
+    except PaymentObjectNotFound:
+        uow.stripe_events.mark(event_id, outcome="unknown payment intent", processed=True)
+        return "unknown payment intent"
     order = orders.order_for_intent(uow, intent)
     if order is None:
         too_old = now_utc() - row.received_at > DEFER_FOR

@@ -199,3 +199,36 @@ def test_a_malformed_payment_method_is_422(shopper, catalog) -> None:
 def _orders(container) -> int:
     with container.engine.connect() as db:
         return db.execute(select(func.count()).select_from(orders)).scalar_one()
+
+
+def test_an_expired_reservation_cancels_the_order_and_its_intent(shopper, catalog, container, stripe_client) -> None:
+    from sqlalchemy import update
+
+    from checkout.service_layer.orders import expire_unpaid_orders
+
+    s, _ = placed(shopper, catalog)
+    order_id = uuid.UUID(s.order["order_id"])
+    with container.engine.begin() as db:
+        db.execute(update(orders).where(orders.c.id == order_id).values(reservation_expires_at=func.now()))
+    expire_unpaid_orders(container.uow(), container.payments)  # the worker's job, run here (SKIP LOCKED)
+    order = s.read_order()
+    assert (order["status"], order["cancel_reason"]) == ("cancelled", "reservation_expired")
+    [event] = events_for(container, "checkout.order.cancelled", s.order["order_id"])
+    assert event["reason"] == "reservation_expired" and event["lines"]
+    intent_id = s.order["payment_client_secret"].split("_secret_")[0]
+    assert stripe_client.v1.payment_intents.retrieve(intent_id).status == "canceled"
+    late = s.pay("pm_card_visa")
+    assert late.status_code == 409
+    assert late.json()["current_state"] == "cancelled"
+
+
+def test_changing_the_cart_after_a_failed_placement_takes_a_new_reservation(shopper, catalog) -> None:
+    a = catalog.stock(f"P-{uuid.uuid4().hex[:8]}", available=1).sku
+    b = catalog.stock(f"Q-{uuid.uuid4().hex[:8]}", available=5).sku
+    s = shopper()
+    s.new_cart([(a, 1), (b, 1)])
+    catalog.stock(a, available=0)  # sold out meanwhile: placement refused
+    assert s.place().status_code == 409
+    s.client.delete(f"/api/checkout/carts/{s.cart_id}/lines/{a}", headers=s.cart_headers)
+    assert s.place().status_code == 201
+    assert catalog.reservations[uuid.UUID(s.order["order_id"])] == [(b, 1)]

@@ -204,3 +204,14 @@ def test_events_of_no_interest_are_stored_and_acknowledged(client, container, si
     body = make_event("customer.created", {"id": "cus_1", "object": "customer"}, event_id)
     assert client.post(URL, content=body, headers={"Stripe-Signature": signer(body)}).status_code == 200
     assert stored(container, event_id).outcome == "ignored"
+
+
+def test_an_event_about_an_intent_the_processor_does_not_know_is_closed_not_retried(
+    client, container, signer, make_event
+) -> None:
+    event_id = f"evt_{uuid.uuid4().hex[:20]}"
+    intent = {"id": f"pi_{uuid.uuid4().hex[:14]}", "object": "payment_intent", "metadata": {}}
+    body = make_event("payment_intent.succeeded", intent, event_id)
+    assert client.post(URL, content=body, headers={"Stripe-Signature": signer(body)}).status_code == 200
+    wait_until(lambda: stored(container, event_id).processed_at is not None, timeout=30, what="the event closed")
+    assert stored(container, event_id).outcome == "unknown payment intent"
