@@ -95,3 +95,25 @@ def make_advisor(container: Container) -> Callable[..., Advisor]:
         return advisor
 
     return make
+
+
+@pytest.fixture
+def call_session(container: Container, make_advisor: Callable[..., Advisor], staff_token: Callable[..., str]):
+    """A claimed queue call: (session id, the shopper's token, the advisor's access token, advisor)."""
+    from datetime import timedelta
+
+    from consult.service_layer import queue as queue_service
+
+    def make() -> tuple[uuid.UUID, str, str, Advisor]:
+        advisor = make_advisor()
+        _, token, _ = queue_service.join(
+            container.uow(),
+            language="fr",
+            category=advisor.skills[0],
+            shopper_name="Test",
+            average_call=timedelta(minutes=8),
+        )
+        _, call = queue_service.claim_next(container.uow(), advisor_id=advisor.id, instance="test")
+        return call.id, token, staff_token("advisor", subject=str(advisor.staff_id)), advisor
+
+    return make
