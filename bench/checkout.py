@@ -1,0 +1,157 @@
+"""Checkout: order placement and payment, against localstripe's own PaymentIntent latency.
+
+Baseline (same run, same localstripe): the Stripe calls a card payment needs at the least, sent
+directly with the official library: create a PaymentIntent, attach the card, confirm it.
+Ours: the shopper's two calls through checkout's API (port 8102): `POST /orders` (prices re-read
+from the catalog, stock held by a catalog reservation, the PaymentIntent created, the order and its
+event committed) and `POST /orders/{id}/payments` (intent re-fetched, card attached, confirmed,
+order marked paid with its event). Carts are created beforehand and not timed. Figures at
+concurrency 1 (latency) and 8 (throughput); ratio = our p50 per paid order / baseline p50.
+"""
+
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import stripe
+
+from bench.results import write_result
+
+CHECKOUT = os.environ.get("BENCH_CHECKOUT_URL", "http://127.0.0.1:8102")
+EDGE = os.environ.get("BENCH_EDGE_URL", "http://127.0.0.1:8080")
+STRIPE_BASE = os.environ.get("BENCH_STRIPE_URL", "http://127.0.0.1:8420")
+ORDERS = int(os.environ.get("BENCH_CHECKOUT_ORDERS", "60"))
+CONCURRENCY = int(os.environ.get("BENCH_CHECKOUT_CONCURRENCY", "8"))
+ADDRESS = {"name": "Bench", "line1": "1 rue du Banc", "city": "Québec", "postal_code": "G1R 4P5"}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def new_variant(http: httpx.Client, on_hand: int) -> str:
+    token = http.post(
+        f"{EDGE}/api/identity/tokens", json={"email": "ops@vitrine.test", "password": "vitrine-demo-2026"}
+    )
+    base = f"BENCH{uuid.uuid4().hex[:8].upper()}"
+    created = http.post(
+        f"{EDGE}/api/catalog/staff/products",
+        json={
+            "sku": base,
+            "name": {"fr": "Banc d'essai", "en": "Bench item"},
+            "brand": "Vitrine",
+            "categories": ["bench"],
+            "price_minor": 2000,
+            "variants": [{"sku": f"{base}-U", "on_hand": on_hand}],
+        },
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+    )
+    created.raise_for_status()
+    return f"{base}-U"
+
+
+def baseline_once(client: stripe.StripeClient) -> float:
+    started = time.perf_counter()
+    intent = client.v1.payment_intents.create(
+        params={"amount": 2994, "currency": "cad", "payment_method_types": ["card"], "metadata": {"bench": "1"}}
+    )
+    client.v1.payment_intents.update(intent.id, params={"payment_method": "pm_card_visa"})
+    confirmed = client.v1.payment_intents.confirm(intent.id)
+    assert confirmed.status == "succeeded"
+    return time.perf_counter() - started
+
+
+def new_cart(http: httpx.Client, sku: str) -> tuple[str, str]:
+    cart = http.post(f"{CHECKOUT}/api/checkout/carts", json={"lines": [{"sku": sku, "quantity": 1}]})
+    cart.raise_for_status()
+    return cart.json()["cart_id"], cart.json()["cart_token"]
+
+
+def ours_once(http: httpx.Client, cart: tuple[str, str]) -> tuple[float, float]:
+    cart_id, token = cart
+    started = time.perf_counter()
+    order = http.post(
+        f"{CHECKOUT}/api/checkout/orders",
+        json={"cart_id": cart_id, "email": "bench@example.ca", "province": "QC", "shipping_address": ADDRESS},
+        headers={"X-Cart-Token": token},
+    )
+    placed = time.perf_counter()
+    assert order.status_code == 201, order.text
+    paid = http.post(
+        f"{CHECKOUT}/api/checkout/orders/{order.json()['order_id']}/payments",
+        json={"payment_method": "pm_card_visa"},
+        headers={"X-Order-Token": order.json()["order_token"]},
+    )
+    done = time.perf_counter()
+    assert paid.status_code == 200 and paid.json()["status"] == "paid", paid.text
+    return placed - started, done - started
+
+
+def timed_pool(work: Callable[[int], object], count: int, concurrency: int) -> float:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(work, range(count)))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    client = stripe.StripeClient("sk_test_bench", base_addresses={"api": STRIPE_BASE}, max_network_retries=0)
+    with httpx.Client(timeout=30) as http:
+        sku = new_variant(http, on_hand=ORDERS * 3 + 10)
+        for _ in range(5):  # warm-up: connections, token caches, first-call imports
+            baseline_once(client)
+            ours_once(http, new_cart(http, sku))
+
+        # Interleaved, so both sides see the same noise of the shared machine.
+        baseline_s: list[float] = []
+        place_s: list[float] = []
+        total_s: list[float] = []
+        carts = [new_cart(http, sku) for _ in range(ORDERS)]
+        for cart in carts:
+            baseline_s.append(baseline_once(client))
+            place, total = ours_once(http, cart)
+            place_s.append(place)
+            total_s.append(total)
+
+        carts = [new_cart(http, sku) for _ in range(ORDERS)]
+        ours_wall = timed_pool(lambda i: ours_once(http, carts[i]), ORDERS, CONCURRENCY)
+        base_wall = timed_pool(lambda _: baseline_once(client), ORDERS, CONCURRENCY)
+
+    ms = 1000.0
+    figures = {
+        "baseline_create_confirm_p50_ms": statistics.median(baseline_s) * ms,
+        "baseline_create_confirm_p95_ms": percentile(baseline_s, 0.95) * ms,
+        "place_order_p50_ms": statistics.median(place_s) * ms,
+        "place_order_p95_ms": percentile(place_s, 0.95) * ms,
+        "place_and_pay_p50_ms": statistics.median(total_s) * ms,
+        "place_and_pay_p95_ms": percentile(total_s, 0.95) * ms,
+        "paid_orders_per_s_c8": ORDERS / ours_wall,
+        "baseline_payments_per_s_c8": ORDERS / base_wall,
+    }
+    ratios = {
+        "checkout_latency_over_localstripe": figures["place_and_pay_p50_ms"]
+        / figures["baseline_create_confirm_p50_ms"],
+        "checkout_p95_over_localstripe_p95": figures["place_and_pay_p95_ms"]
+        / figures["baseline_create_confirm_p95_ms"],
+        "throughput_localstripe_over_checkout_c8": figures["baseline_payments_per_s_c8"]
+        / figures["paid_orders_per_s_c8"],
+    }
+    path = write_result(
+        "checkout",
+        inputs={"orders": ORDERS, "concurrency": [1, CONCURRENCY], "lines_per_order": 1, "via": CHECKOUT},
+        figures=figures,
+        ratios=ratios,
+        targets={"checkout_latency_over_localstripe": {"max": 1.5}},
+    )
+    for key, value in {**figures, **ratios}.items():
+        print(f"{key:45s} {value:10.2f}")
+    print(f"written {path}")
+
+
+if __name__ == "__main__":
+    main()
