@@ -105,6 +105,7 @@ return_items = Table(
     Index("ix_return_items_return", "return_id"),
     Index("ix_return_items_order_line", "order_id", "line_no"),
     Index("ix_return_items_state", "state", "state_entered_at"),
+    Index("ix_return_items_state_release", "state", "quarantined_until"),
 )
 
 return_photos = Table(

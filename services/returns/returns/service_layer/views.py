@@ -2,10 +2,11 @@
 nothing kept in process memory, so any instance answers the same."""
 
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from returns.adapters.orm import item_ledger, order_lines, return_items, sanitization_lots
 from returns.domain import ledger
@@ -104,17 +105,16 @@ def board_marker(uow: ReturnsUnitOfWork) -> int:
         return uow.session.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
 
 
-def _overdue_condition(now: datetime, policy: ReturnsPolicy) -> Any:
-    clauses = []
+def _overdue_parts(now: datetime, policy: ReturnsPolicy) -> list[tuple[str, Any, datetime]]:
+    """(state, column, threshold) per stage with an SLA: one index range each, (state, column)."""
+    parts = []
     for state in _OPEN_STATES:
         sla = policy.sla_for(state)
         if sla is None:
             continue
-        if state == ItemState.QUARANTINED:
-            clauses.append(and_(return_items.c.state == state, return_items.c.quarantined_until < now - sla))
-        else:
-            clauses.append(and_(return_items.c.state == state, return_items.c.state_entered_at < now - sla))
-    return or_(*clauses)
+        column = return_items.c.quarantined_until if state == ItemState.QUARANTINED else return_items.c.state_entered_at
+        parts.append((state, column, now - sla))
+    return parts
 
 
 def _item_row(row: Any) -> dict[str, Any]:
@@ -139,31 +139,52 @@ def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit
     ]
     with uow:
         db = uow.session
-        counts = dict(db.execute(select(return_items.c.state, func.count()).group_by(return_items.c.state)).all())
+        # One pass over the items for the three breakdowns (stage, reason, category).
+        breakdown = db.execute(
+            select(
+                return_items.c.state, return_items.c.reason_code, return_items.c.hygiene_class, func.count()
+            ).group_by(return_items.c.state, return_items.c.reason_code, return_items.c.hygiene_class)
+        ).all()
+        counts: Counter[str] = Counter()
+        by_reason: Counter[str] = Counter()
+        returned_by_category: Counter[str] = Counter()
+        for state, reason, category, n in breakdown:
+            counts[state] += n
+            by_reason[reason] += n
+            returned_by_category[category] += n
         quarantine_rows = db.execute(
             select(*item_columns)
             .where(return_items.c.state == ItemState.QUARANTINED)
             .order_by(return_items.c.quarantined_until)
             .limit(limit)
         ).all()
-        overdue_where = _overdue_condition(now, policy)
-        overdue_count = db.execute(select(func.count()).select_from(return_items).where(overdue_where)).scalar_one()
-        overdue_rows = db.execute(
-            select(*item_columns).where(overdue_where).order_by(return_items.c.state_entered_at).limit(limit)
-        ).all()
+        parts = _overdue_parts(now, policy)
+        overdue_count = sum(
+            db.execute(
+                select(func.count()).select_from(return_items).where(return_items.c.state == state, column < threshold)
+            ).scalar_one()
+            for state, column, threshold in parts
+        )
+        overdue_rows = sorted(
+            (
+                row
+                for state, column, threshold in parts
+                for row in db.execute(
+                    select(*item_columns)
+                    .where(return_items.c.state == state, column < threshold)
+                    .order_by(column)
+                    .limit(limit)
+                ).all()
+            ),
+            key=lambda row: row.state_entered_at,
+        )[:limit]
         sold_total = db.execute(select(func.coalesce(func.sum(order_lines.c.quantity), 0))).scalar_one()
-        by_reason = db.execute(
-            select(return_items.c.reason_code, func.count()).group_by(return_items.c.reason_code)
-        ).all()
         sold_by_category = dict(
             db.execute(
                 select(order_lines.c.hygiene_class, func.sum(order_lines.c.quantity)).group_by(
                     order_lines.c.hygiene_class
                 )
             ).all()
-        )
-        returned_by_category = dict(
-            db.execute(select(return_items.c.hygiene_class, func.count()).group_by(return_items.c.hygiene_class)).all()
         )
         lots = db.execute(select(sanitization_lots).order_by(sanitization_lots.c.started_at.desc()).limit(20)).all()
         marker = db.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
@@ -191,7 +212,7 @@ def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit
             "items": [_item_row(r) for r in overdue_rows],
         },
         "return_rate_by_reason": {
-            reason: {"returned": n, "rate": rate(n, sold_total)} for reason, n in sorted(by_reason)
+            reason: {"returned": n, "rate": rate(n, sold_total)} for reason, n in sorted(by_reason.items())
         },
         "return_rate_by_category": {
             category: {
