@@ -163,7 +163,8 @@ refund_approvals = Table(
     "refund_approvals",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("return_id", UUID(as_uuid=True), ForeignKey("returns.id"), nullable=False, index=True),
+    # One approval per return (checkout refunds once per return id).
+    Column("return_id", UUID(as_uuid=True), ForeignKey("returns.id"), nullable=False, unique=True),
     Column("order_id", UUID(as_uuid=True), nullable=False),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),

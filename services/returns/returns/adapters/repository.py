@@ -111,6 +111,10 @@ class ReturnRepository:
         query = select(refund_approval_items.c.item_id).where(refund_approval_items.c.item_id.in_(item_ids))
         return set(self.session.scalars(query))
 
+    def has_approval(self, return_id: uuid.UUID) -> bool:
+        query = select(refund_approvals.c.id).where(refund_approvals.c.return_id == return_id)
+        return self.session.execute(query).first() is not None
+
     def shipping_refunded(self, order_id: uuid.UUID) -> bool:
         query = select(refund_approvals.c.id).where(
             refund_approvals.c.order_id == order_id, refund_approvals.c.includes_shipping

@@ -342,15 +342,13 @@ def receive_return(
         for transition in request.receive(actor, now):
             _record(uow, transition)
         uow.publish(ReturnReceived(return_id=request.id, rma_number=request.rma_number, received_at=now))
-        inspected: list[ReturnItem] = []
         for item_id, inspection in (dock_inspections or {}).items():
             item = next((i for i in request.items if i.id == item_id), None)
             if item is None:
                 raise Unprocessable("dock_inspections", f"item {item_id} is not in return {request.rma_number}")
             _inspect(uow, item, inspection, actor=actor, now=now, policy=policy)
-            inspected.append(item)
-        if inspected:
-            approve_refund(uow, request, inspected, now=now, policy=policy)
+        if dock_inspections:
+            approve_refund(uow, request, now=now, policy=policy)
         uow.commit()
         return request
 
@@ -408,7 +406,7 @@ def inspect_item(
     with uow:
         request, item = _locked_item(uow, item_id)
         _inspect(uow, item, inspection, actor=actor, now=now, policy=policy)
-        approve_refund(uow, request, [item], now=now, policy=policy)
+        approve_refund(uow, request, now=now, policy=policy)
         uow.commit()
         return item
 
@@ -589,28 +587,26 @@ def dispose_item(
 
 
 def approve_refund(
-    uow: ReturnsUnitOfWork,
-    request: ReturnRequest,
-    items: Sequence[ReturnItem],
-    *,
-    now: datetime,
-    policy: ReturnsPolicy,
+    uow: ReturnsUnitOfWork, request: ReturnRequest, *, now: datetime, policy: ReturnsPolicy
 ) -> uuid.UUID | None:
-    """Approve the refund of those units not yet approved (inside the caller's transaction).
-    Policy: an item's refund is approved as soon as it carries a refundable grade: at receipt for
-    items graded A at the dock, after inspection for the others. Exchanges and store credit are
-    settled by people (no event)."""
-    if request.preference != "refund":
+    """Approve the return's refund, once, inside the caller's transaction.
+
+    Policy: the approval leaves when every unit of the return carries a grade: at receipt when
+    the whole parcel was graded at the dock (the grade-A fast lane), after inspection of its last
+    unit otherwise. It covers the units with a refundable grade (A, B, C; a sealed hygiene unit
+    only with its seal intact). One approval per return, because checkout refunds once per return
+    id. Exchanges and store credit are settled by people (no event)."""
+    if request.preference != "refund" or any(item.grade is None for item in request.items):
         return None
     # The order row serializes approvals of one order, so shipping is added once.
     order = uow.orders.get(request.order_id, lock=True)
     assert order is not None
-    candidates = [item for item in items if item.refundable(policy)]
-    already = uow.returns.approved_item_ids([item.id for item in candidates]) if candidates else set()
-    fresh = [item for item in candidates if item.id not in already]
-    if not fresh:
+    if uow.returns.has_approval(request.id):
         return None
-    priced = quote(order, fresh, shipping_already_refunded=uow.returns.shipping_refunded(order.id), policy=policy)
+    refundable = [item for item in request.items if item.refundable(policy)]
+    if not refundable or uow.returns.approved_item_ids([item.id for item in refundable]):
+        return None
+    priced = quote(order, refundable, shipping_already_refunded=uow.returns.shipping_refunded(order.id), policy=policy)
     approval_id = uuid.uuid4()
     uow.returns.add_approval(
         {
@@ -622,9 +618,9 @@ def approve_refund(
             "includes_shipping": priced.includes_shipping,
             "created_at": now,
         },
-        [item.id for item in fresh],
+        [item.id for item in refundable],
     )
-    counted = Counter((item.sku, item.reason_code) for item in fresh)
+    counted = Counter((item.sku, item.reason_code) for item in refundable)
     uow.publish(
         RefundApproved(
             return_id=request.id,
@@ -638,17 +634,15 @@ def approve_refund(
     return approval_id
 
 
-def approve_refund_for_items(
-    uow: ReturnsUnitOfWork, *, item_ids: Sequence[uuid.UUID], now: datetime, policy: ReturnsPolicy
+def retry_refund_approval(
+    uow: ReturnsUnitOfWork, *, return_id: uuid.UUID, now: datetime, policy: ReturnsPolicy
 ) -> uuid.UUID | None:
-    """Approve again what may not have been approved (a retry, a replayed command): units already
-    approved are skipped, so this is safe to repeat."""
+    """Approve again what may not have been approved (a retry, a replayed command): a return
+    already approved is left alone, so this is safe to repeat."""
     with uow:
-        items = uow.returns.items(item_ids, lock=True)
-        if not items:
-            raise NotFound("No such items.")
-        request = uow.returns.get(items[0].return_id, lock=True)
-        assert request is not None
-        approval = approve_refund(uow, request, [i for i in items if i.return_id == request.id], now=now, policy=policy)
+        request = uow.returns.get(return_id, lock=True)
+        if request is None:
+            raise NotFound(f"No return {return_id}.")
+        approval = approve_refund(uow, request, now=now, policy=policy)
         uow.commit()
         return approval

@@ -26,7 +26,23 @@ def approvals_for(container, return_id: str) -> list[dict]:
         return [row["data"] for row in rows if row["data"]["return_id"] == return_id]
 
 
-def test_grade_a_at_the_dock_is_refunded_at_receipt_others_after_inspection(
+def test_a_parcel_graded_a_at_the_dock_is_refunded_at_receipt(
+    client: TestClient, ops: dict, open_return, container
+) -> None:
+    created = open_return(lines=[{"line_no": 1, "quantity": 2, "reason_code": "too_small"}])
+    dock = [{"item_id": item["item_id"], "grade": "A", "material": "fabric"} for item in created["items"]]
+    received = client.post(
+        f"{API}/ops/receipts", json={"rma_number": created["rma_number"], "dock_inspections": dock}, headers=ops
+    )
+    assert received.status_code == 200, received.text
+    approvals = approvals_for(container, created["return_id"])
+    assert len(approvals) == 1
+    assert approvals[0]["amount_minor"] == 2300 + 2299  # price + tax share of both units, no shipping
+    assert approvals[0]["lines"] == [{"sku": created["items"][0]["sku"], "quantity": 2, "reason_code": "too_small"}]
+    assert approvals[0]["approval_id"]
+
+
+def test_otherwise_the_refund_leaves_after_the_last_inspection_once_for_the_return(
     client: TestClient, ops: dict, open_return, container
 ) -> None:
     created = open_return(
@@ -37,33 +53,23 @@ def test_grade_a_at_the_dock_is_refunded_at_receipt_others_after_inspection(
     )
     shirt_a, shirt_b = (i for i in created["items"] if i["line_no"] == 1)
     buds = next(i for i in created["items"] if i["line_no"] == 2)
-    received = client.post(
-        f"{API}/ops/receipts",
-        json={
-            "rma_number": created["rma_number"],
-            "dock_inspections": [{"item_id": shirt_a["item_id"], "grade": "A", "material": "fabric"}],
-        },
-        headers=ops,
+    dock = [{"item_id": shirt_a["item_id"], "grade": "A", "material": "fabric"}]
+    client.post(
+        f"{API}/ops/receipts", json={"rma_number": created["rma_number"], "dock_inspections": dock}, headers=ops
     )
-    assert received.status_code == 200, received.text
-    at_receipt = approvals_for(container, created["return_id"])
-    assert len(at_receipt) == 1
-    assert at_receipt[0]["amount_minor"] == shirt_a["refund_minor"] == 2300  # price + tax share, no shipping
-    assert at_receipt[0]["lines"] == [{"sku": shirt_a["sku"], "quantity": 1, "reason_code": "too_small"}]
-
+    assert approvals_for(container, created["return_id"]) == []  # two units still to inspect
     client.post(
         f"{API}/ops/items/{shirt_b['item_id']}/inspection", json={"grade": "C", "material": "fabric"}, headers=ops
     )
+    assert approvals_for(container, created["return_id"]) == []
     client.post(
         f"{API}/ops/items/{buds['item_id']}/inspection",
         json={"grade": "B", "material": "plastic", "seal_intact": True},
         headers=ops,
     )
     approvals = approvals_for(container, created["return_id"])
-    amounts = sorted(a["amount_minor"] for a in approvals)
-    # The earbuds were defective: the shop's fault, so the shipping goes back with them, once.
-    assert amounts == [2299, 2300, 3450 + 995]
-    assert len({a["approval_id"] for a in approvals}) == 3
+    # The earbuds were defective: the shop's fault, so the shipping goes back too.
+    assert [a["amount_minor"] for a in approvals] == [2300 + 2299 + 3450 + 995]
 
 
 def test_broken_seals_and_damaged_items_get_no_automatic_refund(
@@ -105,29 +111,34 @@ def test_an_approval_is_never_issued_twice_for_the_same_units(
     created = open_return(lines=[{"line_no": 1, "quantity": 2, "reason_code": "too_small"}])
     item_ids = [uuid.UUID(i["item_id"]) for i in created["items"]]
     client.post(f"{API}/ops/receipts", json={"rma_number": created["rma_number"]}, headers=ops)
-    client.post(f"{API}/ops/items/{item_ids[0]}/inspection", json={"grade": "A", "material": "fabric"}, headers=ops)
+    for item_id in item_ids:
+        client.post(f"{API}/ops/items/{item_id}/inspection", json={"grade": "A", "material": "fabric"}, headers=ops)
     assert len(approvals_for(container, created["return_id"])) == 1
-    # A replayed approval (a retry, a second operator's click) finds the unit already approved.
-    again = services.approve_refund_for_items(
-        container.uow(), item_ids=item_ids, now=clock.now(), policy=container.policy
+    # A replayed approval (a retry, a second operator's click) finds the return already approved.
+    again = services.retry_refund_approval(
+        container.uow(), return_id=uuid.UUID(created["return_id"]), now=clock.now(), policy=container.policy
     )
     assert again is None
     assert len(approvals_for(container, created["return_id"])) == 1
-    # And if code ever tried, the database refuses a second approval row for the same unit.
-    with pytest.raises(IntegrityError), container.engine.begin() as db:
-        approval_id = uuid.uuid4()
-        db.execute(
-            insert(refund_approvals).values(
-                id=approval_id,
-                return_id=uuid.UUID(created["return_id"]),
-                order_id=created["order"].order_id,
-                amount_minor=1,
-                currency="CAD",
-                includes_shipping=False,
-                created_at=clock.now(),
+    # And if code ever tried, the database refuses a second approval of the return or of a unit.
+    for return_id in (uuid.UUID(created["return_id"]), None):
+        with pytest.raises(IntegrityError), container.engine.begin() as db:
+            approval_id = uuid.uuid4()
+            if return_id is None:  # another return's approval claiming this unit
+                other = open_return(lines=[{"line_no": 1, "quantity": 1, "reason_code": "too_small"}])
+                return_id = uuid.UUID(other["return_id"])
+            db.execute(
+                insert(refund_approvals).values(
+                    id=approval_id,
+                    return_id=return_id,
+                    order_id=created["order"].order_id,
+                    amount_minor=1,
+                    currency="CAD",
+                    includes_shipping=False,
+                    created_at=clock.now(),
+                )
             )
-        )
-        db.execute(insert(refund_approval_items).values(item_id=item_ids[0], approval_id=approval_id))
+            db.execute(insert(refund_approval_items).values(item_id=item_ids[0], approval_id=approval_id))
 
 
 def test_refund_results_from_checkout_are_recorded_once(
