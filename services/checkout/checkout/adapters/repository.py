@@ -143,7 +143,8 @@ class StripeEventRepository:
         query = (
             select(stripe_events.c.id)
             .where(stripe_events.c.processed_at.is_(None), stripe_events.c.received_at <= older_than)
-            .order_by(stripe_events.c.received_at)
+            # Least-tried first, so events deferred again and again never starve new ones.
+            .order_by(stripe_events.c.attempts, stripe_events.c.received_at)
             .limit(limit)
         )
         return list(self.session.scalars(query))

@@ -72,6 +72,9 @@ def process_stripe_event(uow: CheckoutUnitOfWork, payments: PaymentGateway, even
     except PaymentObjectNotFound:
         uow.stripe_events.mark(event_id, outcome="unknown payment intent", processed=True)
         return "unknown payment intent"
+    if not intent.metadata.get("order_id"):
+        uow.stripe_events.mark(event_id, outcome="not a checkout payment", processed=True)
+        return "not a checkout payment"
     order = orders.order_for_intent(uow, intent)
     if order is None:
         too_old = now_utc() - row.received_at > DEFER_FOR

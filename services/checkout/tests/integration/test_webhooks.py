@@ -215,3 +215,16 @@ def test_an_event_about_an_intent_the_processor_does_not_know_is_closed_not_retr
     assert client.post(URL, content=body, headers={"Stripe-Signature": signer(body)}).status_code == 200
     wait_until(lambda: stored(container, event_id).processed_at is not None, timeout=30, what="the event closed")
     assert stored(container, event_id).outcome == "unknown payment intent"
+
+
+def test_an_event_about_someone_elses_intent_is_closed_at_once(
+    client, container, stripe_client, signer, make_event
+) -> None:
+    intent = stripe_client.v1.payment_intents.create(
+        params={"amount": 500, "currency": "cad", "payment_method_types": ["card"], "metadata": {"shop": "other"}}
+    )
+    event_id = f"evt_{uuid.uuid4().hex[:20]}"
+    body = make_event("payment_intent.succeeded", intent.to_dict(), event_id)
+    assert client.post(URL, content=body, headers={"Stripe-Signature": signer(body)}).status_code == 200
+    wait_until(lambda: stored(container, event_id).processed_at is not None, timeout=30, what="the event closed")
+    assert stored(container, event_id).outcome == "not a checkout payment"
