@@ -6,6 +6,7 @@ from functools import cached_property
 from consult.adapters.changefeed import ChangeFeed
 from consult.adapters.mailer import SmtpMailer
 from consult.adapters.orm import start_mappers
+from consult.adapters.relay import RelayHub
 from consult.config import Settings
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
 from consult.subscriptions import subscriptions
@@ -29,6 +30,10 @@ class Container(ServiceContainer[Settings, ConsultUnitOfWork]):
     @cached_property
     def changes(self) -> ChangeFeed:
         return ChangeFeed(libpq_url(self.engine))
+
+    @cached_property
+    def relay(self) -> RelayHub:
+        return RelayHub(self.settings.ice_servers)
 
     def subscriptions(self) -> list[Subscription]:
         return subscriptions(self.mailer)

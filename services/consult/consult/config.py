@@ -1,9 +1,10 @@
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from vitrine_shared.settings import ServiceSettings, secret
+from vitrine_shared.settings import VAR_DIR, ServiceSettings, secret
 
 
 class Settings(ServiceSettings):
@@ -18,6 +19,13 @@ class Settings(ServiceSettings):
     # Calls. ICE servers handed to both browsers: STUN/TURN of our own (coturn in docker-compose),
     # never a public server by default; an empty list works on one host and on a LAN.
     ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    # The relay (aiortc, in the API process). Admission control: at most this many relayed calls
+    # per instance; beyond it a clear refusal instead of every call degrading. See docs/consult.md
+    # for the budget (FACTS.md: a naive decode/re-encode relay fits ~3 on 2 cores).
+    relay_max_sessions: int = Field(default=6, ge=0, le=200)
+    p2p_timeout_s: float = Field(default=15, gt=0, le=120)
+    recording_dir: Path = VAR_DIR / "recordings"
+    recording_retention_days: float = Field(default=30, gt=0, le=365)
     average_call_minutes: float = Field(default=8, gt=0, le=120)
     hello_timeout_s: float = Field(default=10, gt=0, le=60)
     # Other services (base URLs).

@@ -1,6 +1,8 @@
 """Fixtures for consult's tests: the container, the HTTP app, a live server on loopback (for
 WebSockets and real concurrency), test advisors with their own category, and tokens."""
 
+import asyncio
+import json
 import socket
 import threading
 import time
@@ -34,13 +36,18 @@ def client() -> TestClient:
 
 
 @pytest.fixture(scope="session")
-def live_url() -> Iterator[str]:
+def live_app() -> Any:
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_app: Any) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, for WebSockets and concurrent load."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
+        uvicorn.Config(live_app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -117,3 +124,166 @@ def call_session(container: Container, make_advisor: Callable[..., Advisor], sta
         return call.id, token, staff_token("advisor", subject=str(advisor.staff_id)), advisor
 
     return make
+
+
+# --- headless peers (aiortc) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def loopback_ice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aioice never offers 127.0.0.1; on a loopback-only test host it must (FACTS.md). The live
+    server runs in this process, so its relay gets the same fix."""
+    import aioice.ice
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+
+
+class HeadlessPeer:
+    """One side of a call: a synthetic camera, frames received counted per topology. It follows
+    the protocol: offers to the peer (or answers), reports its media state, and when the server
+    announces the relay it reconnects its media to the server. `sabotage_p2p` strips its ICE
+    candidates from what it sends the peer, so peer to peer cannot connect."""
+
+    def __init__(self, url: str, hello: dict, *, sabotage_p2p: bool = False, p2p_timeout: float = 4.0) -> None:
+        self.url, self.hello = url, hello
+        self.sabotage_p2p, self.p2p_timeout = sabotage_p2p, p2p_timeout
+        self.frames = {"p2p": 0, "relay": 0}
+        self.topology = "p2p"
+        self.codecs: set[str] = set()
+        self.errors: list[dict] = []
+        self.messages: list[dict] = []
+        self._tasks: list[asyncio.Task] = []
+        self.pc: Any = None  # made inside the event loop (aiortc binds to the loop it is made in)
+
+    def _new_pc(self, topology: str):
+        from aiortc import RTCConfiguration, RTCPeerConnection, VideoStreamTrack
+        from aiortc.rtcrtpsender import RTCRtpSender
+
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # never a public STUN server
+        transceiver = pc.addTransceiver(VideoStreamTrack(), direction="sendrecv")
+        transceiver.setCodecPreferences(
+            [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
+        )
+
+        @pc.on("track")
+        def on_track(track) -> None:
+            async def read() -> None:
+                while True:
+                    await track.recv()
+                    self.frames[topology] += 1
+
+            self._tasks.append(asyncio.ensure_future(read()))
+
+        return pc
+
+    def _outgoing(self, sdp: str) -> str:
+        # Applied to what it sends and what it receives: with no candidates either way, not even
+        # peer-reflexive ones can be learned.
+        if not self.sabotage_p2p or self.topology != "p2p":
+            return sdp
+        return "\r\n".join(line for line in sdp.split("\r\n") if not line.startswith("a=candidate"))
+
+    async def run(self, *, offerer: bool, stop: asyncio.Event) -> None:
+        import websockets
+
+        self.pc = self._new_pc("p2p")
+        async with websockets.connect(self.url, max_size=2**20) as socket:
+            self.socket = socket
+            await socket.send(json.dumps(self.hello))
+            welcome = json.loads(await socket.recv())
+            assert welcome["type"] == "welcome", welcome
+            if offerer and welcome["peer_present"]:
+                await self._offer_peer()
+            receiver = asyncio.ensure_future(self._receive(offerer))
+            watchdog = asyncio.ensure_future(self._watch_p2p())
+            await stop.wait()
+            receiver.cancel()
+            watchdog.cancel()
+            await socket.send(json.dumps({"type": "hangup"}))
+        for task in self._tasks:
+            task.cancel()
+        await self.pc.close()
+
+    async def _offer_peer(self) -> None:
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        await self.socket.send(json.dumps({"type": "offer", "sdp": self._outgoing(self.pc.localDescription.sdp)}))
+
+    async def _watch_p2p(self) -> None:
+        """Peer to peer gets `p2p_timeout` seconds; then the client tells the server it failed."""
+        await asyncio.sleep(self.p2p_timeout)
+        if self.topology == "p2p":
+            state = "connected" if self.pc.connectionState == "connected" else "failed"
+            await self.socket.send(json.dumps({"type": "media", "state": state}))
+
+    async def _receive(self, offerer: bool) -> None:
+        from aiortc import RTCSessionDescription
+
+        async for raw in self.socket:
+            message = json.loads(raw)
+            self.messages.append(message)
+            kind = message["type"]
+            if kind == "error":
+                self.errors.append(message)
+            elif kind == "peer-joined" and offerer and self.topology == "p2p" and self.pc.signalingState == "stable":
+                await self._offer_peer()
+            elif kind == "topology" and message["topology"] == "relay" and self.topology == "p2p":
+                self.topology = "relay"
+                old, self.pc = self.pc, self._new_pc("relay")
+                await old.close()
+                await self.pc.setLocalDescription(await self.pc.createOffer())
+                await self.socket.send(
+                    json.dumps({"type": "offer", "target": "server", "sdp": self.pc.localDescription.sdp})
+                )
+            elif kind == "offer" and self.topology == "p2p":
+                await self.pc.setRemoteDescription(RTCSessionDescription(self._outgoing(message["sdp"]), "offer"))
+                await self.pc.setLocalDescription(await self.pc.createAnswer())
+                await self.socket.send(
+                    json.dumps({"type": "answer", "sdp": self._outgoing(self.pc.localDescription.sdp)})
+                )
+            elif kind == "answer" and (self.topology == "p2p") == (message.get("from") != "server"):
+                await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "answer"))
+                sdp = message["sdp"]
+                self.codecs = {
+                    line.split(" ", 1)[1].split("/")[0] for line in sdp.splitlines() if line.startswith("a=rtpmap:")
+                }
+                if self.topology == "p2p":
+                    await self.socket.send(json.dumps({"type": "media", "state": "connected"}))
+
+
+async def run_call(
+    url: str,
+    shopper: HeadlessPeer,
+    advisor: HeadlessPeer,
+    *,
+    until: Callable[[], bool],
+    timeout: float = 90,
+    during: Callable[[], Any] | None = None,
+) -> None:
+    stop = asyncio.Event()
+    tasks = [
+        asyncio.ensure_future(advisor.run(offerer=True, stop=stop)),
+        asyncio.ensure_future(shopper.run(offerer=False, stop=stop)),
+    ]
+
+    async def wait() -> None:
+        while not until():
+            for task in tasks:
+                if task.done() and task.exception():
+                    raise task.exception()
+            if during is not None:
+                result = during()
+                if asyncio.iscoroutine(result):
+                    await result
+            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.wait_for(wait(), timeout)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@pytest.fixture
+def peers() -> Any:
+    """(HeadlessPeer, run_call): tests build the two sides and run the call until a condition."""
+    return HeadlessPeer, run_call

@@ -127,7 +127,22 @@ sessions = Table(
     Column("cart_id", UUID(as_uuid=True)),
     Column("rating", SmallInteger),
     Column("rating_comment", String(2000)),
+    Column("p2p_connected_at", DateTime(timezone=True)),
+    Column("relay_reason", String(40)),
+    Column("recording_started_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+recordings = Table(
+    "recordings",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("session_id", UUID(as_uuid=True), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("participant", String(10), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("instance", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 # The signaling log: every message a participant sends, in order, so a socket that dropped

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from consult.adapters.orm import queue_entries, signal_messages
@@ -155,6 +155,20 @@ class SessionRepository:
 
     def by_booking(self, booking_id: uuid.UUID) -> CallSession | None:
         return self.session.scalars(select(CallSession).where(CallSession.booking_id == booking_id)).one_or_none()  # type: ignore[arg-type]
+
+    def relayed_on(self, instance: str) -> int:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(CallSession)
+                .where(
+                    CallSession.owner_instance == instance,  # type: ignore[arg-type]
+                    CallSession.topology == "relay",  # type: ignore[arg-type]
+                    CallSession.status != "ended",  # type: ignore[arg-type]
+                )
+            )
+            or 0
+        )
 
     def append_message(self, session_id: uuid.UUID, sender: str, recipient: str, kind: str, payload: dict) -> int:
         return self.session.execute(

@@ -53,6 +53,9 @@ class CallSession:
     cart_id: uuid.UUID | None = None
     rating: int | None = None
     rating_comment: str | None = None
+    p2p_connected_at: datetime | None = None
+    relay_reason: str | None = None
+    recording_started_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
     created_at: datetime | None = None
 
@@ -143,7 +146,8 @@ class ProtocolError(Exception):
 
 
 RELAYED_TYPES = frozenset({"offer", "answer", "ice", "product"})
-CLIENT_TYPES = frozenset({"hello", "offer", "answer", "ice", "hangup", "ping", "consent", "relay", "product", "claim"})
+CLIENT_TYPES = frozenset({"hello", "offer", "answer", "ice", "hangup", "ping", "consent", "media", "product", "claim"})
+MEDIA_STATES = frozenset({"connected", "failed"})
 
 
 def check_sdp(sdp: Any, kind: str) -> str:
@@ -188,10 +192,17 @@ def parse_client_message(raw: str | bytes) -> dict[str, Any]:
     kind = message["type"]
     if kind not in CLIENT_TYPES:
         raise ProtocolError("unknown-type", f"unknown message type '{kind[:40]}'")
+    target = message.get("target") or "peer"
+    if target not in ("peer", "server"):
+        raise ProtocolError("malformed", "'target' is 'peer' or 'server'")
     if kind in ("offer", "answer"):
-        return {"type": kind, "sdp": check_sdp(message.get("sdp"), kind)}
+        return {"type": kind, "sdp": check_sdp(message.get("sdp"), kind), "target": target}
     if kind == "ice":
-        return {"type": kind, "candidate": check_candidate(message.get("candidate"))}
+        return {"type": kind, "candidate": check_candidate(message.get("candidate")), "target": target}
+    if kind == "media":
+        if message.get("state") not in MEDIA_STATES:
+            raise ProtocolError("malformed", "'media' carries 'state': connected or failed")
+        return {"type": kind, "state": message["state"]}
     if kind == "consent":
         if not isinstance(message.get("recording"), bool):
             raise ProtocolError("malformed", "'consent' carries 'recording': true or false")

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from consult.bootstrap import Container, bootstrap
-from consult.service_layer import booking
+from consult.service_layer import booking, sessions
 from vitrine_shared.worker import PeriodicJob, run_worker
 
 
@@ -13,6 +13,7 @@ def jobs(container: Container) -> list[PeriodicJob]:
             container.settings.reminder_interval_s,
             lambda: booking.publish_due_reminders(container.uow(), lead=lead),
         ),
+        PeriodicJob("consult-recording-expiry", 300, lambda: sessions.expire_recordings(container.uow())),
     ]
 
 

@@ -1,19 +1,24 @@
 """Live sessions and their signaling: who may join, the message log every socket reads from,
 start and end (with their events). Media never passes through here in peer-to-peer calls."""
 
+import contextlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, insert, select, text
+
 from consult.adapters.changefeed import notify
-from consult.domain.session import CallSession, Role, SessionStatus
+from consult.adapters.orm import recordings
+from consult.domain.session import CallSession, Role, SessionStatus, Topology
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
 from vitrine_shared.auth.capabilities import capability_digest
 from vitrine_shared.auth.principal import Principal
 from vitrine_shared.auth.principal import Role as AuthRole
 from vitrine_shared.events.contracts import SessionEnded, SessionStarted
-from vitrine_shared.problems import Forbidden, IllegalTransition, NotFound
+from vitrine_shared.problems import Conflict, Forbidden, IllegalTransition, NotFound
 
 
 def topic(session_id: uuid.UUID) -> str:
@@ -162,19 +167,19 @@ def end(uow: ConsultUnitOfWork, session_id: uuid.UUID, *, by: Role | None, reaso
 
 def pending(
     uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, connection: str, after_seq: int
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[list[dict[str, Any]], str, CallSession | None]:
     """Messages for this side after `after_seq`, and the socket's standing: 'live', 'replaced'
     (a newer socket of the same side took over) or 'ended'."""
     with uow:
         call = uow.sessions.get(session_id)
         if call is None:
-            return [], "ended"
+            return [], "ended", None
         messages = uow.sessions.messages_for(call.id, role, after_seq)
         if call.status == SessionStatus.ENDED:
-            return messages, "ended"
+            return messages, "ended", call
         if call.connection_of(role) != connection:
-            return messages, "replaced"
-        return messages, "live"
+            return messages, "replaced", call
+        return messages, "live", call
 
 
 def get_session(uow: ConsultUnitOfWork, session_id: uuid.UUID) -> CallSession:
@@ -183,3 +188,155 @@ def get_session(uow: ConsultUnitOfWork, session_id: uuid.UUID) -> CallSession:
         if call is None:
             raise NotFound("No such session.")
         return call
+
+
+# --- the relay -------------------------------------------------------------------------------
+
+
+class RelayFull(Conflict):
+    slug, title = "relay-full", "The relay is at capacity"
+
+
+def request_relay(
+    uow: ConsultUnitOfWork, session_id: uuid.UUID, *, reason: str, instance: str, max_sessions: int
+) -> CallSession:
+    """Move a call onto this instance's relay, if admission control lets it in. Idempotent.
+    The count and the switch happen under a per-instance advisory lock, so two calls racing
+    for the last place cannot both get it."""
+    with uow:
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"relay:{instance}"})
+        call = uow.sessions.get(session_id, for_update=True)
+        if call is None:
+            raise NotFound("No such session.")
+        if call.status == SessionStatus.ENDED:
+            raise IllegalTransition("This call has ended.", current_state=call.status)
+        if call.topology == Topology.RELAY:
+            return call
+        relayed = uow.sessions.relayed_on(instance)
+        if relayed >= max_sessions:
+            raise RelayFull(
+                f"The relay on this instance carries its maximum of {max_sessions} calls; "
+                "the call continues peer to peer.",
+                reason=reason,
+                relayed_sessions=relayed,
+            )
+        call.topology = Topology.RELAY
+        call.owner_instance = instance
+        call.relay_reason = reason
+        for role in (Role.SHOPPER, Role.ADVISOR):
+            uow.sessions.append_message(
+                call.id, "server", role, "topology", {"topology": "relay", "reason": reason, "streams": 1}
+            )
+        notify(uow.session, topic(call.id))
+        uow.commit()
+        return call
+
+
+def report_media(uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, state: str) -> CallSession:
+    with uow:
+        call = uow.sessions.get(session_id, for_update=True)
+        if call is None:
+            raise NotFound("No such session.")
+        if state == "connected" and call.topology == Topology.P2P and call.p2p_connected_at is None:
+            call.p2p_connected_at = datetime.now(UTC)
+            uow.commit()
+        return call
+
+
+def p2p_overdue(call: CallSession, timeout: timedelta, now: datetime) -> bool:
+    """Peer to peer has had its chance: the call started `timeout` ago and no side has reported
+    its media connected."""
+    return (
+        call.status == SessionStatus.ACTIVE
+        and call.topology == Topology.P2P
+        and call.p2p_connected_at is None
+        and call.started_at is not None
+        and now - call.started_at > timeout
+    )
+
+
+def consent_to_recording(uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, recording: bool) -> CallSession:
+    """Each side says yes or no; the call is recorded only while both say yes."""
+    with uow:
+        call = uow.sessions.get(session_id, for_update=True)
+        if call is None:
+            raise NotFound("No such session.")
+        if role is Role.SHOPPER:
+            call.recording_consent_shopper = recording
+        else:
+            call.recording_consent_advisor = recording
+        uow.sessions.append_message(call.id, "server", role.other, "consent", {"role": role, "recording": recording})
+        notify(uow.session, topic(call.id))
+        uow.commit()
+        return call
+
+
+def register_recordings(
+    uow: ConsultUnitOfWork, session_id: uuid.UUID, paths: dict[str, str], *, instance: str, retention: timedelta
+) -> None:
+    now = datetime.now(UTC)
+    with uow:
+        call = uow.sessions.get(session_id, for_update=True)
+        if call is None:
+            return
+        call.recording_started_at = now
+        for participant, path in paths.items():
+            uow.session.execute(
+                insert(recordings).values(
+                    id=uuid.uuid4(),
+                    session_id=session_id,
+                    participant=participant,
+                    path=path,
+                    instance=instance,
+                    expires_at=now + retention,
+                )
+            )
+        uow.commit()
+
+
+def list_recordings(uow: ConsultUnitOfWork, session_id: uuid.UUID) -> list[dict[str, Any]]:
+    with uow:
+        rows = uow.session.execute(
+            select(recordings).where(recordings.c.session_id == session_id).order_by(recordings.c.created_at)
+        ).all()
+        return [dict(row._mapping) for row in rows]
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            Path(path).unlink()
+
+
+def delete_recordings(uow: ConsultUnitOfWork, session_id: uuid.UUID, token: str) -> int:
+    """The shopper deletes the recordings of their call (their session token)."""
+    with uow:
+        call = uow.sessions.get(session_id)
+        if call is None or capability_digest(token) != call.shopper_token_digest:
+            raise NotFound("No session with this id and token.")
+        rows = uow.session.execute(
+            delete(recordings).where(recordings.c.session_id == session_id).returning(recordings.c.path)
+        ).all()
+        uow.commit()
+    _remove_files([row.path for row in rows])
+    return len(rows)
+
+
+def expire_recordings(uow: ConsultUnitOfWork, *, now: datetime | None = None, limit: int = 100) -> int:
+    """Periodic job: recordings past their retention are deleted, files and rows (SKIP LOCKED,
+    so several workers may run it)."""
+    now = now or datetime.now(UTC)
+    with uow:
+        ids = (
+            select(recordings.c.id)
+            .where(recordings.c.expires_at <= now)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        rows = uow.session.execute(
+            delete(recordings).where(recordings.c.id.in_(ids)).returning(recordings.c.path)
+        ).all()
+        uow.commit()
+    _remove_files([row.path for row in rows])
+    return len(rows)

@@ -1,130 +1,143 @@
-"""Real media: two aiortc peers, a headless shopper and a headless advisor, signal through the
-service's WebSocket and exchange video frames both ways, peer to peer (nothing but signaling
-passes through the service)."""
+"""Real media: aiortc peers as headless shopper and advisor, signaling through the service's
+WebSocket. Peer to peer by default; through the server-side relay when peer to peer fails or
+both consent to recording; admission control refuses what the relay cannot carry."""
 
 import asyncio
-import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
-import websockets
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
-from aiortc.rtcrtpsender import RTCRtpSender
+
+from consult.service_layer import sessions
+from vitrine_shared.problems import Conflict
+from vitrine_shared.testing import wait_until
 
 pytestmark = pytest.mark.integration
-FRAME_FLOOR = 50
+FLOOR = 50  # frames each way: a generous floor, not a frame rate
 
 
-@pytest.fixture
-def loopback_ice(monkeypatch):
-    """aioice never offers 127.0.0.1; on a loopback-only test host it must (FACTS.md)."""
-    import aioice.ice
-
-    monkeypatch.setattr(aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"])
+def url_of(live_url: str, session_id: uuid.UUID) -> str:
+    return live_url.replace("http://", "ws://") + f"/api/consult/sessions/{session_id}/signal"
 
 
-def prefer_vp8(pc: RTCPeerConnection) -> None:
-    vp8 = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
-    for transceiver in pc.getTransceivers():
-        if transceiver.kind == "video":
-            transceiver.setCodecPreferences(vp8)
-
-
-class HeadlessPeer:
-    """One side of a call: a peer connection with a synthetic camera, counting frames received."""
-
-    def __init__(self, url: str, hello: dict) -> None:
-        self.url, self.hello = url, hello
-        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # never a public STUN server
-        self.pc.addTransceiver(VideoStreamTrack(), direction="sendrecv")
-        prefer_vp8(self.pc)
-        self.frames = 0
-        self.codecs: set[str] = set()
-        self._readers: list[asyncio.Task] = []
-        self.pc.on("track", self._on_track)
-
-    def _on_track(self, track) -> None:
-        async def read() -> None:
-            while True:
-                await track.recv()
-                self.frames += 1
-
-        self._readers.append(asyncio.ensure_future(read()))
-
-    async def run(self, *, offerer: bool, stop: asyncio.Event) -> None:
-        async with websockets.connect(self.url, max_size=2**20) as socket:
-            await socket.send(json.dumps(self.hello))
-            welcome = json.loads(await socket.recv())
-            assert welcome["type"] == "welcome", welcome
-            if offerer and welcome["peer_present"]:
-                await self._offer(socket)
-            receiver = asyncio.ensure_future(self._receive(socket, offerer))
-            await stop.wait()
-            receiver.cancel()
-            await socket.send(json.dumps({"type": "hangup"}))
-        for reader in self._readers:
-            reader.cancel()
-        if self.pc.remoteDescription is not None:
-            sdp = self.pc.remoteDescription.sdp
-            self.codecs = {
-                line.split(" ", 1)[1].split("/")[0] for line in sdp.splitlines() if line.startswith("a=rtpmap:")
-            }
-        await self.pc.close()
-
-    async def _offer(self, socket) -> None:
-        await self.pc.setLocalDescription(await self.pc.createOffer())
-        await socket.send(json.dumps({"type": "offer", "sdp": self.pc.localDescription.sdp}))
-
-    async def _receive(self, socket, offerer: bool) -> None:
-        async for raw in socket:
-            message = json.loads(raw)
-            if message["type"] == "peer-joined" and offerer and self.pc.signalingState == "stable":
-                await self._offer(socket)
-            elif message["type"] == "offer":
-                await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "offer"))
-                await self.pc.setLocalDescription(await self.pc.createAnswer())
-                await socket.send(json.dumps({"type": "answer", "sdp": self.pc.localDescription.sdp}))
-            elif message["type"] == "answer":
-                await self.pc.setRemoteDescription(RTCSessionDescription(message["sdp"], "answer"))
-
-
-async def exchange(url: str, shopper_hello: dict, advisor_hello: dict, timeout: float = 60) -> tuple[HeadlessPeer, ...]:
-    stop = asyncio.Event()
-    advisor = HeadlessPeer(url, advisor_hello)
-    shopper = HeadlessPeer(url, shopper_hello)
-    tasks = [
-        asyncio.ensure_future(advisor.run(offerer=True, stop=stop)),
-        asyncio.ensure_future(shopper.run(offerer=False, stop=stop)),
-    ]
-
-    async def enough() -> None:
-        while advisor.frames < FRAME_FLOOR or shopper.frames < FRAME_FLOOR:
-            for task in tasks:
-                if task.done() and task.exception():
-                    raise task.exception()
-            await asyncio.sleep(0.1)
-
-    try:
-        await asyncio.wait_for(enough(), timeout)
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    return advisor, shopper
-
-
-def test_video_flows_peer_to_peer_both_ways(live_url, call_session, loopback_ice, container) -> None:
+def sides(peers, live_url, call_session, **shopper_options):
+    peer_class, run_call = peers
     session_id, shopper_token, advisor_token, _ = call_session()
-    url = live_url.replace("http://", "ws://") + f"/api/consult/sessions/{session_id}/signal"
-    advisor, shopper = asyncio.run(
-        exchange(
-            url,
-            {"type": "hello", "role": "shopper", "token": shopper_token},
-            {"type": "hello", "role": "advisor", "access_token": advisor_token},
+    url = url_of(live_url, session_id)
+    shopper = peer_class(url, {"type": "hello", "role": "shopper", "token": shopper_token}, **shopper_options)
+    advisor_peer = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token})
+    return session_id, shopper_token, shopper, advisor_peer, run_call
+
+
+def test_video_flows_peer_to_peer_both_ways(live_url, call_session, loopback_ice, peers, container) -> None:
+    session_id, _, shopper, advisor, run_call = sides(peers, live_url, call_session)
+    asyncio.run(
+        run_call(
+            url_of(live_url, session_id),
+            shopper,
+            advisor,
+            until=lambda: shopper.frames["p2p"] >= FLOOR and advisor.frames["p2p"] >= FLOOR,
         )
     )
-    assert advisor.frames >= FRAME_FLOOR and shopper.frames >= FRAME_FLOOR
-    # Both sides preferred VP8 only; the answer carries nothing else (rtx aside).
-    assert advisor.codecs - {"rtx"} == {"VP8"}, advisor.codecs
-    from consult.service_layer import sessions
-
+    assert advisor.codecs - {"rtx"} == {"VP8"}, advisor.codecs  # both sides preferred VP8 only
+    wait_until(
+        lambda: sessions.get_session(container.uow(), session_id).status == "ended", timeout=10, what="the hang-up"
+    )
     call = sessions.get_session(container.uow(), session_id)
-    assert call.topology == "p2p" and call.status == "ended" and call.started_at is not None
+    assert call.topology == "p2p" and call.status == "ended" and call.p2p_connected_at is not None
+    assert shopper.frames["relay"] == advisor.frames["relay"] == 0
+
+
+def test_when_peer_to_peer_fails_the_call_falls_back_to_the_relay(
+    live_url, live_app, call_session, loopback_ice, peers, container
+) -> None:
+    session_id, _, shopper, advisor, run_call = sides(peers, live_url, call_session, sabotage_p2p=True)
+    relay = live_app.state.container.relay
+    seen: dict = {}
+
+    def observe() -> None:
+        room = relay.rooms.get(session_id)
+        if room is not None:
+            seen.update(room.stats())
+
+    asyncio.run(
+        run_call(
+            url_of(live_url, session_id),
+            shopper,
+            advisor,
+            until=lambda: shopper.frames["relay"] >= FLOOR and advisor.frames["relay"] >= FLOOR,
+            during=observe,
+        )
+    )
+    assert shopper.frames["p2p"] == advisor.frames["p2p"] == 0  # peer to peer never connected
+    assert seen["forwarded"]["shopper->advisor"] > 0 and seen["forwarded"]["advisor->shopper"] > 0
+    call = sessions.get_session(container.uow(), session_id)
+    assert call.topology == "relay" and call.relay_reason == "p2p-failed"
+    assert call.owner_instance == live_app.state.container.settings.instance_id
+    wait_until(lambda: session_id not in relay.rooms, timeout=10, what="the hang-up to close the room")
+
+
+def test_both_consenting_records_through_the_relay_and_the_shopper_deletes_it(
+    live_url, live_app, call_session, loopback_ice, peers, container
+) -> None:
+    session_id, shopper_token, shopper, advisor, run_call = sides(peers, live_url, call_session)
+    consented = {"sent": False}
+
+    async def consent() -> None:
+        if not consented["sent"] and shopper.frames["p2p"] > 5 and advisor.frames["p2p"] > 5:
+            consented["sent"] = True
+            for peer in (shopper, advisor):
+                await peer.socket.send('{"type": "consent", "recording": true}')
+
+    asyncio.run(
+        run_call(
+            url_of(live_url, session_id),
+            shopper,
+            advisor,
+            until=lambda: shopper.frames["relay"] >= FLOOR and advisor.frames["relay"] >= FLOOR,
+            during=consent,
+        )
+    )
+    call = sessions.get_session(container.uow(), session_id)
+    assert call.topology == "relay" and call.relay_reason == "recording" and call.recording_started_at
+    recorded = sessions.list_recordings(container.uow(), session_id)
+    assert {r["participant"] for r in recorded} == {"shopper", "advisor"}
+    relay = live_app.state.container.relay
+    wait_until(lambda: session_id not in relay.rooms, timeout=15, what="the recorders to be closed")
+    assert all(Path(r["path"]).stat().st_size > 1000 for r in recorded), [Path(r["path"]).stat() for r in recorded]
+    with httpx.Client(base_url=live_url) as http:
+        path = f"/api/consult/sessions/{session_id}/recordings"
+        assert http.request("DELETE", path, headers={"X-Shopper-Token": "someone-else"}).status_code == 404
+        assert http.request("DELETE", path, headers={"X-Shopper-Token": shopper_token}).status_code == 204
+    assert sessions.list_recordings(container.uow(), session_id) == []
+    assert not any(Path(r["path"]).exists() for r in recorded)
+
+
+def test_admission_control_refuses_the_relayed_call_beyond_the_cap(call_session, container) -> None:
+    instance = f"test-{uuid.uuid4().hex[:8]}"
+    first, *_ = call_session()
+    second, *_ = call_session()
+    sessions.request_relay(container.uow(), first, reason="p2p-failed", instance=instance, max_sessions=1)
+    with pytest.raises(Conflict) as refused:
+        sessions.request_relay(container.uow(), second, reason="p2p-failed", instance=instance, max_sessions=1)
+    assert refused.value.slug == "relay-full"
+    assert "maximum of 1" in refused.value.detail
+    assert sessions.get_session(container.uow(), second).topology == "p2p"  # untouched
+    # The same request again is idempotent; an ended call frees its place.
+    sessions.request_relay(container.uow(), first, reason="p2p-failed", instance=instance, max_sessions=1)
+    sessions.end(container.uow(), first, by=None, reason="test")
+    sessions.request_relay(container.uow(), second, reason="p2p-failed", instance=instance, max_sessions=1)
+
+
+def test_recordings_past_their_retention_are_removed(call_session, container, tmp_path) -> None:
+    session_id, *_ = call_session()
+    path = tmp_path / "advisor.webm"
+    path.write_bytes(b"webm")
+    sessions.register_recordings(
+        container.uow(), session_id, {"advisor": str(path)}, instance="test", retention=timedelta(seconds=-1)
+    )
+    assert sessions.expire_recordings(container.uow(), now=datetime.now(UTC)) >= 1
+    assert not path.exists()
+    assert sessions.list_recordings(container.uow(), session_id) == []

@@ -11,6 +11,7 @@ server -> client: welcome {session_id, role, peer_present, ice_servers, topology
 import asyncio
 import contextlib
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Header, WebSocket
@@ -66,6 +67,16 @@ def open_booking_call(
     return _public(call, container)
 
 
+@router.delete("/sessions/{session_id}/recordings", status_code=204)
+def delete_my_recordings(
+    session_id: uuid.UUID,
+    container: ContainerDep,
+    token: Annotated[str, Header(alias="X-Shopper-Token", max_length=100)],
+) -> None:
+    """The shopper deletes the recordings of their call (their booking or queue token)."""
+    session_service.delete_recordings(container.uow(), session_id, token)
+
+
 @router.websocket("/sessions/{session_id}/signal")
 async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
     container: Container = websocket.app.state.container
@@ -108,41 +119,128 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
         }
     )
 
+    settings = container.settings
+    relay_lock = asyncio.Lock()
+
+    async def move_to_relay(reason: str) -> None:
+        try:
+            await run_in_threadpool(
+                session_service.request_relay,
+                container.uow(),
+                session_id,
+                reason=reason,
+                instance=settings.instance_id,
+                max_sessions=settings.relay_max_sessions,
+            )
+        except Problem as problem:
+            await socket.send({"type": "error", "code": problem.slug, "reason": problem.detail, **problem.extensions})
+
     async def pump() -> None:
         nonlocal last_seq
+        overdue_checked = False
         while True:
-            messages, standing = await run_in_threadpool(
+            messages, standing, call = await run_in_threadpool(
                 session_service.pending, container.uow(), session_id, role, connection, last_seq
             )
             for message in messages:
                 await socket.send(message)
                 last_seq = message["seq"]
             if standing == "ended":
+                await container.relay.close(session_id)
                 await socket.close(Close.NORMAL, "the call has ended")
                 return
             if standing == "replaced":
                 await socket.close(Close.REPLACED, "replaced by a newer connection")
                 return
+            timeout = timedelta(seconds=settings.p2p_timeout_s)
+            if (
+                call is not None
+                and not overdue_checked
+                and session_service.p2p_overdue(call, timeout, datetime.now(UTC))
+            ):
+                overdue_checked = True  # one attempt per socket; a refusal is reported once
+                await move_to_relay("p2p-timeout")
             await subscription.wait(REFRESH_S)
+
+    async def answer_from_relay(message: dict) -> None:
+        call = await run_in_threadpool(session_service.get_session, container.uow(), session_id)
+        if call.topology != "relay":
+            await socket.error("not-relayed", "this call is peer to peer; send offers to the peer")
+            return
+        if call.owner_instance != settings.instance_id:
+            # Media of a relayed call lives in one process: the edge must route here.
+            await socket.send(
+                {
+                    "type": "error",
+                    "code": "wrong-instance",
+                    "reason": "reconnect to the owner",
+                    "owner": call.owner_instance,
+                }
+            )
+            return
+        if message["type"] != "offer":
+            return  # aiortc gathers candidates before answering; trickled ones are not needed
+        room = container.relay.room(session_id)
+        async with relay_lock:
+            sdp = await room.answer(role, message["sdp"], [Role.SHOPPER, Role.ADVISOR])
+        await socket.send({"type": "answer", "from": "server", "sdp": sdp})
+        await maybe_record(call)
+
+    async def maybe_record(call) -> None:  # noqa: ANN001 - a CallSession
+        room = container.relay.rooms.get(session_id)
+        both = call.recording_consent_shopper and call.recording_consent_advisor
+        if room is None:
+            return
+        if not both:
+            await room.stop_recording()
+            return
+        if room.recording or len(room.tees) < 2:
+            return
+        directory = settings.recording_dir / str(session_id)
+        paths = await room.start_recording(directory)
+        await run_in_threadpool(
+            session_service.register_recordings,
+            container.uow(),
+            session_id,
+            {path.stem: str(path) for path in paths},
+            instance=settings.instance_id,
+            retention=timedelta(days=settings.recording_retention_days),
+        )
 
     task = asyncio.create_task(pump())
     try:
         while (message := await socket.receive()) is not None:
             kind = message["type"]
             try:
-                if kind in RELAYED_TYPES:
+                if kind in ("offer", "answer", "ice") and message.get("target") == "server":
+                    await answer_from_relay(message)
+                elif kind in RELAYED_TYPES:
                     if kind == "product" and role is not Role.ADVISOR:
                         await socket.error("forbidden", "only the advisor shares products")
                         continue
                     await run_in_threadpool(session_service.relay_message, container.uow(), session_id, role, message)
+                elif kind == "media":
+                    await run_in_threadpool(
+                        session_service.report_media, container.uow(), session_id, role, message["state"]
+                    )
+                    if message["state"] == "failed":
+                        await move_to_relay("p2p-failed")
+                elif kind == "consent":
+                    call = await run_in_threadpool(
+                        session_service.consent_to_recording, container.uow(), session_id, role, message["recording"]
+                    )
+                    if call.recording_consent_shopper and call.recording_consent_advisor and call.topology == "p2p":
+                        await move_to_relay("recording")
+                    await maybe_record(call)
                 elif kind == "hangup":
                     await run_in_threadpool(
                         session_service.end, container.uow(), session_id, by=role, reason=f"{role} hung up"
                     )
+                    await container.relay.close(session_id)
                 elif kind == "ping":
                     await socket.send({"type": "pong"})
                 else:
-                    await socket.error("unsupported", f"'{kind}' is not available on this socket yet")
+                    await socket.error("unsupported", f"'{kind}' is not available on this socket")
             except Problem as problem:
                 await socket.error(problem.slug, problem.detail)
     finally:
