@@ -123,6 +123,16 @@ class OrderRefunded(EventData):
     status: Literal["succeeded", "failed"]
 
 
+class PaymentEventReceived(EventData):
+    """Checkout-internal: a verified Stripe webhook was stored and awaits processing by checkout's
+    own worker (the webhook answers at once; the work goes through the outbox and inbox)."""
+
+    event_type = "checkout.payment_event.received"
+    stripe_event_id: str
+    stripe_event_type: str
+    payment_intent_id: str | None = None
+
+
 # --- consult -------------------------------------------------------------------------------
 
 ConsultMode = Literal["video", "in_store", "phone"]
@@ -259,6 +269,8 @@ class RefundApproved(EventData):
     amount_minor: int
     currency: str
     lines: list[ReturnLine]
+    # A stable key for this approval (the refund's idempotency key at the payment side).
+    approval_id: uuid.UUID | None = None
 
 
 # --- platform ------------------------------------------------------------------------------
