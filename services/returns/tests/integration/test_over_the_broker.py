@@ -112,11 +112,14 @@ def test_order_paid_to_restocked_with_a_verified_certificate_over_the_broker(
         what="returns.item.restocked on the broker",
     )
     on_the_wire = listener.find(ItemRestocked.event_type, item_id=item_id)
-    assert len(on_the_wire) == 1
+    # Delivery is at least once (a relay restarted between the broker's ack and marking the row
+    # sent publishes it again, same envelope id): one event, however many copies.
+    assert len({envelope["id"] for envelope in on_the_wire}) == 1
     assert on_the_wire[0]["data"]["certificate_id"] == certificate_id
     assert on_the_wire[0]["data"]["sku"] == order.lines[0].sku
     refunds = listener.find(RefundApproved.event_type, return_id=created.json()["return_id"])
-    assert len(refunds) == 1 and refunds[0]["data"]["amount_minor"] == order.lines[0].unit_price_minor + 300
+    assert len({envelope["id"] for envelope in refunds}) == 1
+    assert refunds[0]["data"]["amount_minor"] == order.lines[0].unit_price_minor + 300
     assert client.get(f"{API}/certificates/{certificate_id}").json()["verification"]["valid"] is True
 
 
