@@ -117,7 +117,13 @@ def test_order_paid_to_restocked_with_a_verified_certificate_over_the_broker(
     assert len({envelope["id"] for envelope in on_the_wire}) == 1
     assert on_the_wire[0]["data"]["certificate_id"] == certificate_id
     assert on_the_wire[0]["data"]["sku"] == order.lines[0].sku
-    refunds = listener.find(RefundApproved.event_type, return_id=created.json()["return_id"])
+    return_id = created.json()["return_id"]
+    wait_until(
+        lambda: bool(listener.find(RefundApproved.event_type, return_id=return_id)),
+        timeout=20,
+        what="returns.refund.approved on the broker",
+    )
+    refunds = listener.find(RefundApproved.event_type, return_id=return_id)
     assert len({envelope["id"] for envelope in refunds}) == 1
     assert refunds[0]["data"]["amount_minor"] == order.lines[0].unit_price_minor + 300
     assert client.get(f"{API}/certificates/{certificate_id}").json()["verification"]["valid"] is True
