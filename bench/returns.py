@@ -4,22 +4,20 @@ items, through HTTP (a real uvicorn on loopback) against the same SQL sent direc
 Everything happens in a schema of its own (`returns_bench`, rebuilt each run), so the service's
 data and the broker are untouched. Run against the local stack:
 
-    .venv/bin/python services/returns/bench/run.py [--items 100000] [--requests 200]
+    .venv/bin/python -m bench.returns [--items 100000] [--requests 200]
 
 Writes bench/results/returns.json.
 """
 
-# ruff: noqa: S608 - the SQL below is built from constants of this file, never from input
+
 
 import argparse
 import os
 import statistics
-import sys
 import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -27,24 +25,22 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event, text
 
-REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("VITRINE_RETURNS_LOG_LEVEL", "WARNING")
 
-from bench.results import write_result  # noqa: E402
-from returns.adapters.orm import metadata  # noqa: E402
-from returns.bootstrap import Container  # noqa: E402
-from returns.domain.clock import MovableClock  # noqa: E402
-from returns.domain.eligibility import RequestedLine  # noqa: E402
-from returns.domain.model import REASON_CODES, Actor, ItemState  # noqa: E402
-from returns.entrypoints.http import create_app  # noqa: E402
-from returns.service_layer import services  # noqa: E402
-from vitrine_shared.auth.principal import Principal, Role  # noqa: E402
-from vitrine_shared.auth.tokens import TokenIssuer  # noqa: E402
-from vitrine_shared.db import libpq_url, make_engine  # noqa: E402
-from vitrine_shared.events.contracts import OrderLine, OrderPaid  # noqa: E402
-from vitrine_shared.messaging.tables import messaging_metadata  # noqa: E402
-from vitrine_shared.settings import VAR_DIR  # noqa: E402
+from bench.results import write_result
+from returns.adapters.orm import metadata
+from returns.bootstrap import Container
+from returns.domain.clock import MovableClock
+from returns.domain.eligibility import RequestedLine
+from returns.domain.model import REASON_CODES, Actor, ItemState
+from returns.entrypoints.http import create_app
+from returns.service_layer import services
+from vitrine_shared.auth.principal import Principal, Role
+from vitrine_shared.auth.tokens import TokenIssuer
+from vitrine_shared.db import libpq_url, make_engine
+from vitrine_shared.events.contracts import OrderLine, OrderPaid
+from vitrine_shared.messaging.tables import messaging_metadata
+from vitrine_shared.settings import VAR_DIR
 
 SCHEMA = "returns_bench"
 PORT = 8194
