@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from consult.adapters.changefeed import ChangeFeed
+from consult.adapters.clients import CatalogClient, CheckoutClient
 from consult.adapters.mailer import SmtpMailer
 from consult.adapters.orm import start_mappers
 from consult.adapters.relay import RelayHub
@@ -13,6 +14,7 @@ from consult.subscriptions import subscriptions
 from vitrine_shared.container import ServiceContainer
 from vitrine_shared.db import libpq_url
 from vitrine_shared.messaging.consumer import Subscription
+from vitrine_shared.service_client import ServiceTokenProvider
 
 
 @dataclass
@@ -30,6 +32,19 @@ class Container(ServiceContainer[Settings, ConsultUnitOfWork]):
     @cached_property
     def changes(self) -> ChangeFeed:
         return ChangeFeed(libpq_url(self.engine))
+
+    @cached_property
+    def catalog(self) -> CatalogClient:
+        return CatalogClient(self.settings.catalog_url)
+
+    @cached_property
+    def checkout(self) -> CheckoutClient:
+        tokens = ServiceTokenProvider(
+            identity_url=self.settings.identity_url,
+            client_id="consult",
+            client_secret=self.settings.service_client_secret,
+        )
+        return CheckoutClient(self.settings.checkout_url, tokens)
 
     @cached_property
     def relay(self) -> RelayHub:

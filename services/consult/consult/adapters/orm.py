@@ -160,6 +160,41 @@ signal_messages = Table(
     Index("ix_signal_session_recipient", "session_id", "recipient", "seq"),
 )
 
+shared_products = Table(
+    "shared_products",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("session_id", UUID(as_uuid=True), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("product_id", UUID(as_uuid=True), nullable=False),
+    Column("added_to_cart", Boolean, nullable=False, server_default="false"),
+    Column("shared_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One row per paid order that came out of a call: conversion per session and per advisor.
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("order_id", UUID(as_uuid=True), primary_key=True),
+    Column("order_number", String(40), nullable=False),
+    Column("session_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("advisor_id", UUID(as_uuid=True)),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("paid_at", DateTime(timezone=True), nullable=False),
+)
+
+session_notes = Table(
+    "session_notes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("session_id", UUID(as_uuid=True), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("tags", ARRAY(String(40)), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 
 def start_mappers() -> None:
     if not mapper_registry.mappers:

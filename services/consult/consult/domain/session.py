@@ -210,5 +210,8 @@ def parse_client_message(raw: str | bytes) -> dict[str, Any]:
     if kind == "hello":
         return message
     if kind == "product":
-        return message
+        sku = message.get("sku")
+        if not isinstance(sku, str) or not 0 < len(sku) <= 64:
+            raise ProtocolError("malformed", "'product' carries the 'sku' to show")
+        return {"type": kind, "sku": sku}
     return {"type": kind}

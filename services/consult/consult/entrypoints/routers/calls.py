@@ -22,6 +22,7 @@ from consult.bootstrap import Container
 from consult.domain.session import RELAYED_TYPES, Role
 from consult.entrypoints.dependencies import ContainerDep
 from consult.entrypoints.sockets import Close, Socket, close_code_for
+from consult.service_layer import commerce
 from consult.service_layer import sessions as session_service
 from vitrine_shared.auth.dependencies import OptionalPrincipal
 from vitrine_shared.http import public_router
@@ -214,10 +215,15 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
             try:
                 if kind in ("offer", "answer", "ice") and message.get("target") == "server":
                     await answer_from_relay(message)
-                elif kind in RELAYED_TYPES:
-                    if kind == "product" and role is not Role.ADVISOR:
+                elif kind == "product":
+                    if role is not Role.ADVISOR:
                         await socket.error("forbidden", "only the advisor shares products")
                         continue
+                    card = await run_in_threadpool(
+                        commerce.share_product, container.uow(), container.catalog, session_id, message["sku"]
+                    )
+                    await socket.send({"type": "product-shared", "card": card})
+                elif kind in RELAYED_TYPES:
                     await run_in_threadpool(session_service.relay_message, container.uow(), session_id, role, message)
                 elif kind == "media":
                     await run_in_threadpool(
