@@ -1,5 +1,6 @@
 """Wires catalog's dependencies once per process; tests build their own with other settings."""
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,6 +28,10 @@ class Container(ServiceContainer[Settings, CatalogUnitOfWork]):
 
     def readiness_checks(self) -> dict[str, ReadinessCheck]:
         return {**super().readiness_checks(), "search": lambda: check_search(self.search)}
+
+
+# The client logs every request at INFO; the indexer polls every second, so only problems are kept.
+logging.getLogger("elastic_transport.transport").setLevel(logging.WARNING)
 
 
 def bootstrap(settings: Settings | None = None) -> Container:

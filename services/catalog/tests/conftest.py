@@ -61,12 +61,14 @@ def new_sku() -> Callable[[str], str]:
 def product_body() -> Callable[..., dict[str, Any]]:
     def body(**overrides: Any) -> dict[str, Any]:
         sku = unique_sku("P")
+        # Names no shopper would search for: the shared database also serves the relevance set.
+        token = sku.split("-")[1].lower()
         base: dict[str, Any] = {
             "sku": sku,
-            "name": {"fr": "Chaussures de course légères", "en": "Lightweight running shoes"},
-            "description": {"fr": "Pour l'été.", "en": "For summer."},
-            "brand": "Boréal",
-            "categories": ["chaussures"],
+            "name": {"fr": f"Article d'essai zq{token} à l'étalage", "en": f"Test item zq{token} on display"},
+            "description": {"fr": "Créé par les tests.", "en": "Made by the tests."},
+            "brand": "Essai",
+            "categories": ["essais"],
             "price_minor": 12999,
             "currency": "CAD",
             "hygiene_class": "standard",
@@ -91,3 +93,29 @@ def create_product(
         return response.json()
 
     return create
+
+
+@pytest.fixture
+def index_now(container: Container) -> Callable[[], None]:
+    """Drain the indexing queue now (the running worker does the same every second; both are
+    safe together) and make the writes visible to search."""
+    from catalog.service_layer import search
+
+    def drain() -> None:
+        search.index_pending(container.uow, container.search_index)
+        container.search_index.refresh()
+
+    return drain
+
+
+@pytest.fixture(scope="session")
+def seeded(container: Container) -> None:
+    """The demo catalog, present and indexed (idempotent, as `cli seed` is)."""
+    from catalog.entrypoints.seed_data import demo_products
+    from catalog.service_layer import search, services
+
+    products = demo_products()
+    for start in range(0, len(products), 100):
+        services.add_missing_products(container.uow(), products[start : start + 100], actor="seed")
+    search.index_pending(container.uow, container.search_index)
+    container.search_index.refresh()

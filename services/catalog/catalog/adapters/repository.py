@@ -193,6 +193,29 @@ class CatalogRepository:
             )
         return [product.id for product in batch]
 
+    def variant_owners(self, skus: Sequence[str]) -> dict[str, str]:
+        """Variant SKU -> its product's SKU, for those that exist."""
+        if not skus:
+            return {}
+        rows = self.session.execute(
+            select(variants.c.sku, products.c.sku.label("product_sku"))
+            .join(products, products.c.id == variants.c.product_id)
+            .where(variants.c.sku.in_(list(skus)))
+        )
+        return {row.sku: row.product_sku for row in rows}
+
+    def new_variant_stock(self, skus: Sequence[str]) -> list[tuple[str, int]]:
+        """Variants among `skus` that have stock and no adjustment yet (just created)."""
+        if not skus:
+            return []
+        audited = select(stock_adjustments.c.variant_sku).where(stock_adjustments.c.variant_sku == variants.c.sku)
+        rows = self.session.execute(
+            select(variants.c.sku, variants.c.on_hand).where(
+                variants.c.sku.in_(list(skus)), variants.c.on_hand > 0, ~audited.exists()
+            )
+        )
+        return [(row.sku, row.on_hand) for row in rows]
+
     @staticmethod
     def _variant_values(product: Product, variant: Variant) -> dict[str, Any]:
         return {

@@ -10,7 +10,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from catalog.domain.model import Product
+from catalog.domain.model import Product, colour_names
 from catalog.domain.text import Language, analyzed, folded
 
 ALIAS = "catalog-products"
@@ -35,7 +35,17 @@ INDEX_BODY: dict[str, Any] = {
     "mappings": {
         "dynamic": "strict",
         # The analysed fields serve matching only; the stored source is what the API shows.
-        "_source": {"excludes": ["name_fr_stem", "name_en_stem", "text_fr_stem", "text_en_stem", "folded", "suggest"]},
+        "_source": {
+            "excludes": [
+                "name_fr_stem",
+                "name_en_stem",
+                "text_fr_stem",
+                "text_en_stem",
+                "folded",
+                "suggest",
+                "name_keys",
+            ]
+        },
         "properties": {
             "id": {"type": "keyword"},
             "sku": {"type": "keyword"},
@@ -48,6 +58,7 @@ INDEX_BODY: dict[str, Any] = {
             "text_en_stem": _PREPARED_TEXT,
             "folded": _PREPARED_TEXT,
             "suggest": {**_PREPARED_TEXT, "index_prefixes": {"min_chars": 1, "max_chars": 12}},
+            "name_keys": {"type": "keyword"},
             "brand": {"type": "keyword"},
             "categories": {"type": "keyword"},
             "sizes": {"type": "keyword"},
@@ -84,7 +95,8 @@ def document(product: Product) -> dict[str, Any]:
     names = f"{product.name_fr} {product.name_en}"
     attributes = " ".join(str(value) for value in product.attributes.values())
     colours = sorted({variant.colour for variant in product.variants if variant.colour})
-    tail = f"{product.brand} {' '.join(product.categories)} {' '.join(colours)} {attributes}"
+    colour_words = " ".join(" ".join(colour_names(colour).values()) for colour in colours)
+    tail = f"{product.brand} {' '.join(product.categories)} {colour_words} {attributes}"
     return {
         "id": str(product.id),
         "sku": product.sku,
@@ -97,6 +109,7 @@ def document(product: Product) -> dict[str, Any]:
         "text_en_stem": analyzed(f"{product.description_en} {tail}", "en"),
         "folded": folded(f"{names} {product.brand}"),
         "suggest": folded(names),
+        "name_keys": [folded(product.name_fr), folded(product.name_en)],
         "brand": product.brand,
         "categories": product.categories,
         "sizes": sorted({variant.size for variant in product.variants if variant.size}),
@@ -248,10 +261,13 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
 
 
 def suggest_body(text: str, size: int) -> dict[str, Any]:
+    typed = folded(text)
     return {
         "query": {
             "bool": {
-                "must": [{"match_bool_prefix": {"suggest": {"query": folded(text)}}}],
+                "must": [{"match_bool_prefix": {"suggest": {"query": typed}}}],
+                # Names that begin with what was typed come first ("chau" -> "Chaussures ...").
+                "should": [{"prefix": {"name_keys": {"value": typed, "boost": 5}}}],
                 "filter": [{"term": {"archived": False}}],
             }
         },

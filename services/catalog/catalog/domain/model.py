@@ -15,6 +15,26 @@ SKU_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,47}$"
 CATEGORY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,49}$"
 _SKU = re.compile(SKU_PATTERN)
 
+# Colours are stored as a code; shoppers read them in their language, and search knows both names.
+COLOURS: dict[str, dict[str, str]] = {
+    "black": {"fr": "noir", "en": "black"},
+    "white": {"fr": "blanc", "en": "white"},
+    "navy": {"fr": "marine", "en": "navy"},
+    "red": {"fr": "rouge", "en": "red"},
+    "green": {"fr": "vert", "en": "green"},
+    "beige": {"fr": "beige", "en": "beige"},
+    "grey": {"fr": "gris", "en": "grey"},
+    "blue": {"fr": "bleu", "en": "blue"},
+    "pink": {"fr": "rose", "en": "pink"},
+    "yellow": {"fr": "jaune", "en": "yellow"},
+    "brown": {"fr": "brun", "en": "brown"},
+}
+
+
+def colour_names(colour: str) -> dict[str, str]:
+    return COLOURS.get(colour, {"fr": colour, "en": colour})
+
+
 SANITIZATION_METHODS: dict[str, dict[str, str]] = {
     "steam": {"fr": "vapeur", "en": "steam"},
     "uv_c": {"fr": "UV-C", "en": "UV-C"},

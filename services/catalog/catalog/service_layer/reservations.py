@@ -111,7 +111,9 @@ def on_order_paid(event: OrderPaid, uow: CatalogUnitOfWork) -> None:
         if shipped is None and not (found is not None and found[0].status == "committed"):
             shipped = uow.products.ship_available(sku, quantity)
         if shipped is None:
-            if found is None or found[0].status != "committed":
+            if uow.products.available(sku) is None:
+                log.warning("paid order names an unknown SKU", extra={"order_id": str(event.order_id), "sku": sku})
+            elif found is None or found[0].status != "committed":
                 log.error(
                     "paid order cannot be served from stock",
                     extra={"order_id": str(event.order_id), "sku": sku, "quantity": quantity},
@@ -133,7 +135,7 @@ def on_item_restocked(event: ItemRestocked, uow: CatalogUnitOfWork) -> None:
     found = uow.products.variant_with_product(event.sku, for_update=True)
     if found is None:
         # Nothing to restock into; retrying would never help, so log and let it be acked.
-        log.error("restocked item names an unknown SKU", extra={"sku": event.sku, "item_id": str(event.item_id)})
+        log.warning("restocked item names an unknown SKU", extra={"sku": event.sku, "item_id": str(event.item_id)})
         return
     recorded = uow.products.add_returned_unit(
         item_id=event.item_id,

@@ -70,15 +70,20 @@ def search_products(index: SearchIndex, query: SearchQuery) -> dict[str, Any]:
 
 def suggest(index: SearchIndex, text: str, *, language: str, size: int = 8) -> dict[str, Any]:
     try:
-        response = index.search(suggest_body(text, size))
+        response = index.search(suggest_body(text, size * 3))
     except SEARCH_DOWN as exc:
         raise ServiceUnavailable("Suggestions are unavailable for a moment.") from exc
-    suggestions = []
+    suggestions: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
+        shown = source["name_fr"] if language == "fr" else source["name_en"]
+        if shown in seen or len(suggestions) == size:
+            continue
+        seen.add(shown)
         suggestions.append(
             {
-                "text": source["name_fr"] if language == "fr" else source["name_en"],
+                "text": shown,
                 "name": {"fr": source["name_fr"], "en": source["name_en"]},
                 "product_id": source["id"],
                 "sku": source["sku"],

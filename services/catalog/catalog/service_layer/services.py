@@ -221,3 +221,64 @@ def variant_view(uow: CatalogUnitOfWork, sku: str) -> dict[str, Any]:
             "consult_available": row.consult_available,
             "archived": row.archived,
         }
+
+
+# --- many at once (seed, bulk import) ------------------------------------------------------------
+
+
+def add_missing_products(uow: CatalogUnitOfWork, batch: Sequence[Product], *, actor: str) -> int:
+    """Create the products of `batch` whose SKU is not taken yet (the idempotent seed)."""
+    with uow:
+        taken = uow.products.existing_skus([product.sku for product in batch])
+        created = 0
+        for product in batch:
+            if product.sku in taken or any(variant.sku in taken for variant in product.variants):
+                continue
+            uow.products.add(product)
+            for variant in product.variants:
+                if variant.on_hand:
+                    uow.products.record_adjustment(
+                        sku=variant.sku,
+                        delta=variant.on_hand,
+                        on_hand_after=variant.on_hand,
+                        reason="initial stock",
+                        actor=actor,
+                    )
+            uow.publish(product_upserted(product))
+            created += 1
+        uow.products.queue_for_index([product.id for product in batch if product.sku not in taken])
+        uow.commit()
+        return created
+
+
+def import_products(uow: CatalogUnitOfWork, batch: Sequence[Product], *, actor: str) -> tuple[int, dict[str, str]]:
+    """Insert or replace products by SKU in a few statements. Stock is set only for variants that
+    are new (audited as initial stock); existing stock moves only through adjustments. Returns the
+    count written and, by product SKU, the rows refused (a variant SKU owned by another product)."""
+    with uow:
+        owners = uow.products.variant_owners([variant.sku for product in batch for variant in product.variants])
+        product_skus = {product.sku for product in batch}
+        taken_as_product = uow.products.existing_skus([v.sku for p in batch for v in p.variants])
+        refused: dict[str, str] = {}
+        for product in batch:
+            for variant in product.variants:
+                owner = owners.get(variant.sku)
+                if (owner is not None and owner != product.sku) or variant.sku in product_skus:
+                    refused[product.sku] = f"variant SKU {variant.sku} belongs to another product"
+                elif taken_as_product.get(variant.sku) == "product":
+                    refused[product.sku] = f"variant SKU {variant.sku} is a product SKU"
+        batch = [product for product in batch if product.sku not in refused]
+        if not batch:
+            return 0, refused
+        uow.products.upsert_many(batch)
+        for sku, on_hand in uow.products.new_variant_stock(
+            [variant.sku for product in batch for variant in product.variants]
+        ):
+            uow.products.record_adjustment(
+                sku=sku, delta=on_hand, on_hand_after=on_hand, reason="initial stock (import)", actor=actor
+            )
+        for product in batch:
+            uow.publish(product_upserted(product))
+        uow.products.queue_for_index([product.id for product in batch])
+        uow.commit()
+        return len(batch), refused

@@ -30,7 +30,7 @@ def test_create_then_read_by_id_sku_and_variant(
     product = create_product()
     by_id = client.get(f"{API}/products/{product['id']}")
     assert by_id.status_code == 200
-    assert by_id.json()["name"]["fr"] == "Chaussures de course légères"
+    assert by_id.json()["name"]["fr"].startswith("Article d'essai zq")
     assert by_id.json()["available"] == 5
     by_sku = client.get(f"{API}/products/by-sku/{product['sku']}")
     assert by_sku.json()["id"] == product["id"]
@@ -39,7 +39,7 @@ def test_create_then_read_by_id_sku_and_variant(
         "sku": f"{product['sku']}-42-NOIR",
         "product_id": product["id"],
         "product_sku": product["sku"],
-        "name": {"fr": "Chaussures de course légères", "en": "Lightweight running shoes"},
+        "name": product["name"],
         "size": "42",
         "colour": "noir",
         "price_minor": 12999,
