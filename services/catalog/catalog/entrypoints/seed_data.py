@@ -651,7 +651,12 @@ def _combos(kind: ProductType) -> list[tuple[str, str | None]]:
         for second in kind.adjectives
         if first < second
     ]
-    return singles + pairs
+    # "natural natural latex": an adjective already said by the material is left out.
+    return [
+        (adjectives, material)
+        for adjectives, material in singles + pairs
+        if material is None or not any(ADJECTIVES[key][4] in MATERIALS[material][1] for key in adjectives.split("+"))
+    ]
 
 
 def _names(kind: ProductType, adjective_key: str, material: str | None) -> tuple[str, str]:

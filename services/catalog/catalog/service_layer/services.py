@@ -226,12 +226,24 @@ def variant_view(uow: CatalogUnitOfWork, sku: str) -> dict[str, Any]:
 # --- many at once (seed, bulk import) ------------------------------------------------------------
 
 
+SEEDED_FIELDS = ("name_fr", "name_en", "description_fr", "description_en", "brand", "categories", "price_minor")
+
+
 def add_missing_products(uow: CatalogUnitOfWork, batch: Sequence[Product], *, actor: str) -> int:
-    """Create the products of `batch` whose SKU is not taken yet (the idempotent seed)."""
+    """Create the products of `batch` whose SKU is not taken yet, and bring the descriptive fields
+    of those that exist back to `batch` when they drifted (the idempotent seed). Stock is left alone."""
     with uow:
         taken = uow.products.existing_skus([product.sku for product in batch])
+        existing = {product.sku: product for product in uow.products.get_many([p.id for p in batch if p.sku in taken])}
         created = 0
         for product in batch:
+            current = existing.get(product.sku)
+            if current is not None and any(getattr(current, f) != getattr(product, f) for f in SEEDED_FIELDS):
+                for name in SEEDED_FIELDS:
+                    setattr(current, name, getattr(product, name))
+                uow.products.save(current)
+                uow.products.queue_for_index([current.id])
+                uow.publish(product_upserted(current))
             if product.sku in taken or any(variant.sku in taken for variant in product.variants):
                 continue
             uow.products.add(product)
