@@ -149,21 +149,22 @@ class HeadlessPeer:
         self.sabotage_p2p, self.p2p_timeout = sabotage_p2p, p2p_timeout
         self.frames = {"p2p": 0, "relay": 0}
         self.topology = "p2p"
+        self.streams = 0  # remote streams expected from the relay (0: not relayed)
         self.codecs: set[str] = set()
         self.errors: list[dict] = []
         self.messages: list[dict] = []
         self._tasks: list[asyncio.Task] = []
         self.pc: Any = None  # made inside the event loop (aiortc binds to the loop it is made in)
 
-    def _new_pc(self, topology: str):
+    def _new_pc(self, topology: str, streams: int = 1):
         from aiortc import RTCConfiguration, RTCPeerConnection, VideoStreamTrack
         from aiortc.rtcrtpsender import RTCRtpSender
 
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # never a public STUN server
-        transceiver = pc.addTransceiver(VideoStreamTrack(), direction="sendrecv")
-        transceiver.setCodecPreferences(
-            [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
-        )
+        vp8 = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
+        pc.addTransceiver(VideoStreamTrack(), direction="sendrecv").setCodecPreferences(vp8)
+        for _ in range(streams - 1):  # one more stream to receive per extra participant
+            pc.addTransceiver("video", direction="recvonly").setCodecPreferences(vp8)
 
         @pc.on("track")
         def on_track(track) -> None:
@@ -226,9 +227,9 @@ class HeadlessPeer:
                 self.errors.append(message)
             elif kind == "peer-joined" and offerer and self.topology == "p2p" and self.pc.signalingState == "stable":
                 await self._offer_peer()
-            elif kind == "topology" and message["topology"] == "relay" and self.topology == "p2p":
-                self.topology = "relay"
-                old, self.pc = self.pc, self._new_pc("relay")
+            elif kind == "topology" and message["topology"] == "relay" and message["streams"] != self.streams:
+                self.topology, self.streams = "relay", message["streams"]
+                old, self.pc = self.pc, self._new_pc("relay", self.streams)
                 await old.close()
                 await self.pc.setLocalDescription(await self.pc.createOffer())
                 await self.socket.send(

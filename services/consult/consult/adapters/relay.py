@@ -214,6 +214,15 @@ class RelayRoom:
             paths.append(path)
         return paths
 
+    async def remove(self, role: str) -> None:
+        """A participant left the media (a guest leaving): close their connection."""
+        async with self._lock:
+            pc = self.peers.pop(role, None)
+            self.tees.pop(role, None)
+            self._sinks = [sink for sink in getattr(self, "_sinks", []) if sink.wanted and role not in sink.wanted]
+            if pc is not None:
+                await pc.close()
+
     @property
     def recording(self) -> bool:
         return bool(self.recorders)

@@ -27,9 +27,11 @@ class Topology(StrEnum):
 class Role(StrEnum):
     SHOPPER = "shopper"
     ADVISOR = "advisor"
+    GUEST = "guest"  # a third participant: a supervisor, or a companion the shopper invited
 
     @property
     def other(self) -> "Role":
+        """The peer in a two-party call (a guest has none: guests are always relayed)."""
         return Role.ADVISOR if self is Role.SHOPPER else Role.SHOPPER
 
 
@@ -53,6 +55,9 @@ class CallSession:
     cart_id: uuid.UUID | None = None
     rating: int | None = None
     rating_comment: str | None = None
+    guest_kind: str | None = None  # supervisor | companion
+    guest_connection: str | None = None
+    guest_token_digest: str | None = None
     p2p_connected_at: datetime | None = None
     relay_reason: str | None = None
     recording_started_at: datetime | None = None
@@ -60,17 +65,31 @@ class CallSession:
     created_at: datetime | None = None
 
     def connection_of(self, role: Role) -> str | None:
-        return self.shopper_connection if role is Role.SHOPPER else self.advisor_connection
+        return {
+            Role.SHOPPER: self.shopper_connection,
+            Role.ADVISOR: self.advisor_connection,
+            Role.GUEST: self.guest_connection,
+        }[role]
+
+    def _set_connection(self, role: Role, connection: str | None) -> None:
+        if role is Role.SHOPPER:
+            self.shopper_connection = connection
+        elif role is Role.ADVISOR:
+            self.advisor_connection = connection
+        else:
+            self.guest_connection = connection
+
+    @property
+    def participants(self) -> list[Role]:
+        """Who is in the call's media: the two parties, and the guest while connected."""
+        return [Role.SHOPPER, Role.ADVISOR] + ([Role.GUEST] if self.guest_connection else [])
 
     def attach(self, role: Role, connection: str, now: datetime) -> bool:
         """A participant's socket joins (or replaces their previous one). Returns True when this
         makes the call start: both sides have joined for the first time."""
         if self.status == SessionStatus.ENDED:
             raise IllegalTransition("This call has ended.", current_state=self.status)
-        if role is Role.SHOPPER:
-            self.shopper_connection = connection
-        else:
-            self.advisor_connection = connection
+        self._set_connection(role, connection)
         if self.status == SessionStatus.WAITING and self.shopper_connection and self.advisor_connection:
             self.status = SessionStatus.ACTIVE
             self.started_at = now
@@ -81,10 +100,7 @@ class CallSession:
         """A socket closed; True if it was still that side's live socket (not replaced)."""
         if self.connection_of(role) != connection:
             return False
-        if role is Role.SHOPPER:
-            self.shopper_connection = None
-        else:
-            self.advisor_connection = None
+        self._set_connection(role, None)
         return True
 
     def end(self, reason: str, now: datetime) -> bool:
@@ -93,7 +109,7 @@ class CallSession:
         self.status = SessionStatus.ENDED
         self.ended_at = now
         self.end_reason = reason
-        self.shopper_connection = self.advisor_connection = None
+        self.shopper_connection = self.advisor_connection = self.guest_connection = None
         return True
 
     @property

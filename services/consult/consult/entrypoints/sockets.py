@@ -24,6 +24,7 @@ class Close:
     NOT_FOUND = 4404
     HELLO_TIMEOUT = 4408
     ENDED = 4410
+    RELAY_FULL = 4429
 
 
 class Socket:

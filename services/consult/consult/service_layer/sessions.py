@@ -14,7 +14,7 @@ from consult.adapters.changefeed import notify
 from consult.adapters.orm import recordings
 from consult.domain.session import CallSession, Role, SessionStatus, Topology
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
-from vitrine_shared.auth.capabilities import capability_digest
+from vitrine_shared.auth.capabilities import capability_digest, new_capability
 from vitrine_shared.auth.principal import Principal
 from vitrine_shared.auth.principal import Role as AuthRole
 from vitrine_shared.events.contracts import SessionEnded, SessionStarted
@@ -69,8 +69,10 @@ def open_for_booking(
 
 def authorize(
     uow: ConsultUnitOfWork, session_id: uuid.UUID, *, role: str, token: str | None, principal: Principal | None
-) -> Role:
-    """Only the session's shopper (their booking or queue token) and its assigned advisor join."""
+) -> tuple[Role, str | None]:
+    """Only the session's shopper (their booking or queue token), its assigned advisor, a
+    supervisor (ops) or the companion the shopper invited (their invitation token) join.
+    Returns the role in the call, and for a guest what kind of guest."""
     with uow:
         call = uow.sessions.get(session_id)
         if call is None:
@@ -78,7 +80,7 @@ def authorize(
         if role == Role.SHOPPER:
             if not token or capability_digest(token) != call.shopper_token_digest:
                 raise Forbidden("This token does not open this session.")
-            return Role.SHOPPER
+            return Role.SHOPPER, None
         if role == Role.ADVISOR:
             advisor = uow.advisors.get(call.advisor_id)
             if (
@@ -88,19 +90,49 @@ def authorize(
                 or str(advisor.staff_id) != principal.subject
             ):
                 raise Forbidden("Only the session's assigned advisor joins as advisor.")
-            return Role.ADVISOR
-        raise Forbidden("role is 'shopper' or 'advisor'.")
+            return Role.ADVISOR, None
+        if role == "supervisor":
+            if principal is None or not principal.has_any_role(frozenset({AuthRole.OPS})):
+                raise Forbidden("Supervisors are ops staff.")
+            return Role.GUEST, "supervisor"
+        if role == Role.GUEST:
+            if not token or call.guest_token_digest is None or capability_digest(token) != call.guest_token_digest:
+                raise Forbidden("This invitation does not open this session.")
+            return Role.GUEST, "companion"
+        raise Forbidden("role is 'shopper', 'advisor', 'guest' or 'supervisor'.")
 
 
-def attach(uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, connection: str) -> Attached:
+def invite_companion(uow: ConsultUnitOfWork, session_id: uuid.UUID, shopper_token: str) -> str:
+    """The shopper invites a companion: a token of its own (a new one replaces the last)."""
+    with uow:
+        call = uow.sessions.get(session_id, for_update=True)
+        if call is None or capability_digest(shopper_token) != call.shopper_token_digest:
+            raise NotFound("No session with this id and token.")
+        if call.status == SessionStatus.ENDED:
+            raise IllegalTransition("This call has ended.", current_state=call.status)
+        capability = new_capability()
+        call.guest_token_digest = capability.digest
+        uow.commit()
+        return capability.token
+
+
+def attach(
+    uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, connection: str, *, guest_kind: str | None = None
+) -> Attached:
     now = datetime.now(UTC)
     with uow:
         call = uow.sessions.get(session_id, for_update=True)
         if call is None:
             raise NotFound("No such session.")
         started = call.attach(role, connection, now)
-        peer_present = call.connection_of(role.other) is not None
-        uow.sessions.append_message(call.id, "server", role.other, "peer-joined", {"role": role})
+        if role is Role.GUEST:
+            call.guest_kind = guest_kind
+            peer_present = bool(call.shopper_connection or call.advisor_connection)
+            for recipient in (Role.SHOPPER, Role.ADVISOR):
+                uow.sessions.append_message(call.id, "server", recipient, "peer-joined", {"role": guest_kind})
+        else:
+            peer_present = call.connection_of(role.other) is not None
+            uow.sessions.append_message(call.id, "server", role.other, "peer-joined", {"role": role})
         if started:
             uow.publish(
                 SessionStarted(
@@ -121,7 +153,20 @@ def detach(uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, connection
         call = uow.sessions.get(session_id, for_update=True)
         if call is None or not call.detach(role, connection):
             return
-        uow.sessions.append_message(call.id, "server", role.other, "peer-left", {"role": role})
+        if role is Role.GUEST:
+            for recipient in (Role.SHOPPER, Role.ADVISOR):
+                uow.sessions.append_message(call.id, "server", recipient, "peer-left", {"role": call.guest_kind})
+                if call.topology == Topology.RELAY and call.status != SessionStatus.ENDED:
+                    # Back to one remote stream each: renegotiate with the relay.
+                    uow.sessions.append_message(
+                        call.id,
+                        "server",
+                        recipient,
+                        "topology",
+                        {"topology": "relay", "reason": "guest-left", "streams": 1},
+                    )
+        else:
+            uow.sessions.append_message(call.id, "server", role.other, "peer-left", {"role": role})
         notify(uow.session, topic(call.id))
         uow.commit()
 
@@ -148,7 +193,7 @@ def end(uow: ConsultUnitOfWork, session_id: uuid.UUID, *, by: Role | None, reaso
         if call is None:
             raise NotFound("No such session.")
         if call.end(reason, now):
-            for recipient in (Role.SHOPPER, Role.ADVISOR):
+            for recipient in (Role.SHOPPER, Role.ADVISOR, Role.GUEST):
                 if recipient is not by:
                     uow.sessions.append_message(call.id, by or "server", recipient, "hangup", {"reason": reason})
             uow.publish(
@@ -211,6 +256,9 @@ def request_relay(
         if call.status == SessionStatus.ENDED:
             raise IllegalTransition("This call has ended.", current_state=call.status)
         if call.topology == Topology.RELAY:
+            if reason == "third-participant":
+                _announce_relay(uow, call, reason)
+                uow.commit()
             return call
         relayed = uow.sessions.relayed_on(instance)
         if relayed >= max_sessions:
@@ -223,13 +271,24 @@ def request_relay(
         call.topology = Topology.RELAY
         call.owner_instance = instance
         call.relay_reason = reason
-        for role in (Role.SHOPPER, Role.ADVISOR):
-            uow.sessions.append_message(
-                call.id, "server", role, "topology", {"topology": "relay", "reason": reason, "streams": 1}
-            )
-        notify(uow.session, topic(call.id))
+        _announce_relay(uow, call, reason)
         uow.commit()
         return call
+
+
+def _announce_relay(uow: ConsultUnitOfWork, call: CallSession, reason: str) -> None:
+    """Tell every participant to (re)connect their media to the relay, expecting one video
+    stream per other participant."""
+    participants = call.participants
+    for role in participants:
+        uow.sessions.append_message(
+            call.id,
+            "server",
+            role,
+            "topology",
+            {"topology": "relay", "reason": reason, "streams": len(participants) - 1},
+        )
+    notify(uow.session, topic(call.id))
 
 
 def report_media(uow: ConsultUnitOfWork, session_id: uuid.UUID, role: Role, state: str) -> CallSession:

@@ -141,3 +141,71 @@ def test_recordings_past_their_retention_are_removed(call_session, container, tm
     assert sessions.expire_recordings(container.uow(), now=datetime.now(UTC)) >= 1
     assert not path.exists()
     assert sessions.list_recordings(container.uow(), session_id) == []
+
+
+def test_a_third_participant_moves_the_call_onto_the_relay(
+    live_url, live_app, call_session, loopback_ice, peers, container, staff_token
+) -> None:
+    peer_class, _ = peers
+    session_id, shopper_token, advisor_token, _ = call_session()
+    url = url_of(live_url, session_id)
+    shopper = peer_class(url, {"type": "hello", "role": "shopper", "token": shopper_token})
+    advisor = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token})
+    supervisor = peer_class(url, {"type": "hello", "role": "supervisor", "access_token": staff_token("ops")})
+    relay = live_app.state.container.relay
+    seen: dict = {}
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        tasks = [
+            asyncio.ensure_future(advisor.run(offerer=True, stop=stop)),
+            asyncio.ensure_future(shopper.run(offerer=False, stop=stop)),
+        ]
+        try:
+            async with asyncio.timeout(120):
+                while shopper.frames["p2p"] < 10 or advisor.frames["p2p"] < 10:
+                    await asyncio.sleep(0.1)
+                tasks.append(asyncio.ensure_future(supervisor.run(offerer=False, stop=stop)))
+                while min(p.frames["relay"] for p in (shopper, advisor, supervisor)) < FLOOR:
+                    for task in tasks:
+                        if task.done() and task.exception():
+                            raise task.exception()
+                    room = relay.rooms.get(session_id)
+                    if room is not None:
+                        seen.update(room.stats())
+                    await asyncio.sleep(0.1)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(scenario())
+    call = sessions.get_session(container.uow(), session_id)
+    assert call.topology == "relay" and call.relay_reason == "third-participant" and call.guest_kind == "supervisor"
+    for pair in ("shopper->advisor", "advisor->shopper", "shopper->guest", "advisor->guest", "guest->shopper"):
+        assert seen["forwarded"].get(pair, 0) > 0, (pair, seen)
+
+
+def test_a_companion_needs_the_shoppers_invitation(live_url, client, call_session) -> None:
+    import json
+
+    import websockets
+
+    session_id, shopper_token, _, _ = call_session()
+    path = f"/api/consult/sessions/{session_id}/companions"
+    assert client.post(path, headers={"X-Shopper-Token": "guess"}).status_code == 404
+    invitation = client.post(path, headers={"X-Shopper-Token": shopper_token})
+    assert invitation.status_code == 201
+    url = url_of(live_url, session_id)
+
+    async def hello(token: str) -> dict | int:
+        async with websockets.connect(url) as socket:
+            await socket.send(json.dumps({"type": "hello", "role": "guest", "token": token}))
+            try:
+                return json.loads(await asyncio.wait_for(socket.recv(), 10))
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code
+
+    assert asyncio.run(hello("not-the-invitation")) == 4403
+    assert asyncio.run(hello(shopper_token)) == 4403  # the shopper's own token is not an invitation
+    welcome = asyncio.run(hello(invitation.json()["guest_token"]))
+    assert welcome["type"] == "welcome" and welcome["role"] == "guest"

@@ -152,3 +152,52 @@ def test_a_second_socket_of_the_same_side_replaces_the_first(live_url, call_sess
                 assert await closed_code(first) == 4000
 
     asyncio.run(scenario())
+
+
+def test_a_video_bookings_call_opens_for_its_shopper_and_its_advisor_only(client, make_advisor, staff_token) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    advisor = make_advisor()
+    day = (datetime.now(UTC) + timedelta(days=3)).date()
+    body = {
+        "starts_at": datetime(day.year, day.month, day.day, 15, tzinfo=UTC).isoformat(),
+        "mode": "video",
+        "language": "en",
+        "category": advisor.skills[0],
+        "shopper": {"name": "Vid", "email": "vid@example.test"},
+    }
+    booked = client.post("/api/consult/bookings", json=body).json()
+    path = f"/api/consult/bookings/{booked['id']}/session"
+    by_shopper = client.post(path, headers={"X-Booking-Token": booked["token"]})
+    assert by_shopper.status_code == 200, by_shopper.text
+    own = staff_token("advisor", subject=str(advisor.staff_id))
+    by_advisor = client.post(path, headers={"Authorization": f"Bearer {own}"})
+    assert by_advisor.json()["session_id"] == by_shopper.json()["session_id"]
+    assert by_shopper.json()["signaling_path"].endswith("/signal")
+    assert client.post(path).status_code == 401
+    assert client.post(path, headers={"X-Booking-Token": "guess"}).status_code == 404
+    assert client.post(path, headers={"Authorization": f"Bearer {staff_token('advisor')}"}).status_code == 403
+    in_store = client.post(
+        "/api/consult/bookings",
+        json={
+            **body,
+            "mode": "in_store",
+            "starts_at": datetime(day.year, day.month, day.day, 17, tzinfo=UTC).isoformat(),
+        },
+    ).json()
+    refused = client.post(
+        f"/api/consult/bookings/{in_store['id']}/session", headers={"X-Booking-Token": in_store["token"]}
+    )
+    assert refused.status_code == 409
+
+
+def test_signaling_through_the_edge(call_session) -> None:
+    """The nginx edge upgrades /api/consult/ WebSockets to the running service."""
+    session_id, shopper_token, _, _ = call_session()
+
+    async def scenario() -> dict:
+        async with websockets.connect(f"ws://127.0.0.1:8080/api/consult/sessions/{session_id}/signal") as socket:
+            await socket.send(json.dumps({"type": "hello", "role": "shopper", "token": shopper_token}))
+            return await next_of(socket, "welcome")
+
+    assert asyncio.run(scenario())["role"] == "shopper"

@@ -158,3 +158,30 @@ def test_malformed_hours_are_refused_naming_the_field(weekly: dict, field: str) 
 def test_malformed_override_date_is_refused() -> None:
     with pytest.raises(Unprocessable):
         parse_overrides({"25/12/2026": []})
+
+
+def test_peer_to_peer_is_overdue_only_for_an_active_unconnected_p2p_call() -> None:
+    import uuid
+
+    from consult.domain.session import CallSession, Role
+    from consult.service_layer.sessions import p2p_overdue
+
+    call = CallSession(advisor_id=uuid.uuid4(), shopper_token_digest="x", owner_instance="i")
+    start = utc(2026, 5, 1, 12)
+    call.attach(Role.SHOPPER, "a", start)
+    assert not p2p_overdue(call, timedelta(seconds=15), start + timedelta(minutes=5))  # still waiting
+    call.attach(Role.ADVISOR, "b", start)
+    assert not p2p_overdue(call, timedelta(seconds=15), start + timedelta(seconds=10))
+    assert p2p_overdue(call, timedelta(seconds=15), start + timedelta(seconds=16))
+    call.p2p_connected_at = start + timedelta(seconds=1)
+    assert not p2p_overdue(call, timedelta(seconds=15), start + timedelta(seconds=16))
+
+
+def test_the_wait_estimate_grows_by_rounds_of_advisors() -> None:
+    from consult.domain.session import estimated_wait
+
+    call = timedelta(minutes=8)
+    assert estimated_wait(0, 2, call) == timedelta(0)
+    assert estimated_wait(1, 2, call) == estimated_wait(2, 2, call) == timedelta(minutes=4)
+    assert estimated_wait(3, 2, call) == timedelta(minutes=12)
+    assert estimated_wait(1, 0, call) == timedelta(minutes=4)  # nobody on duty counts as one

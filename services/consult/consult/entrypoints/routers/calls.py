@@ -78,6 +78,24 @@ def delete_my_recordings(
     session_service.delete_recordings(container.uow(), session_id, token)
 
 
+class Invitation(BaseModel):
+    session_id: uuid.UUID
+    guest_token: str
+
+
+@router.post("/sessions/{session_id}/companions", response_model=Invitation, status_code=201)
+def invite_companion(
+    session_id: uuid.UUID,
+    container: ContainerDep,
+    token: Annotated[str, Header(alias="X-Shopper-Token", max_length=100)],
+) -> Invitation:
+    """The shopper invites a companion into the call (it joins with role 'guest' and this token;
+    a third participant moves the call onto the relay)."""
+    return Invitation(
+        session_id=session_id, guest_token=session_service.invite_companion(container.uow(), session_id, token)
+    )
+
+
 @router.websocket("/sessions/{session_id}/signal")
 async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
     container: Container = websocket.app.state.container
@@ -87,7 +105,7 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
     if hello is None:
         return
     try:
-        role = await run_in_threadpool(
+        role, guest_kind = await run_in_threadpool(
             session_service.authorize,
             container.uow(),
             session_id,
@@ -103,7 +121,9 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
     connection = f"{container.settings.instance_id}/{uuid.uuid4().hex[:12]}"
     subscription = container.changes.subscribe(session_service.topic(session_id))
     try:
-        attached = await run_in_threadpool(session_service.attach, container.uow(), session_id, role, connection)
+        attached = await run_in_threadpool(
+            session_service.attach, container.uow(), session_id, role, connection, guest_kind=guest_kind
+        )
     except Problem as problem:
         subscription.close()
         await socket.close(close_code_for(problem), problem.detail)
@@ -183,7 +203,7 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
             return  # aiortc gathers candidates before answering; trickled ones are not needed
         room = container.relay.room(session_id)
         async with relay_lock:
-            sdp = await room.answer(role, message["sdp"], [Role.SHOPPER, Role.ADVISOR])
+            sdp = await room.answer(role, message["sdp"], list(call.participants))
         await socket.send({"type": "answer", "from": "server", "sdp": sdp})
         await maybe_record(call)
 
@@ -209,6 +229,20 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
         )
 
     task = asyncio.create_task(pump())
+    if role is Role.GUEST:
+        # A third participant: media goes through the relay, if admission control lets it.
+        try:
+            await run_in_threadpool(
+                session_service.request_relay,
+                container.uow(),
+                session_id,
+                reason="third-participant",
+                instance=settings.instance_id,
+                max_sessions=settings.relay_max_sessions,
+            )
+        except Problem as problem:
+            await socket.send({"type": "error", "code": problem.slug, "reason": problem.detail})
+            await socket.close(Close.RELAY_FULL, problem.detail)
     try:
         while (message := await socket.receive()) is not None:
             kind = message["type"]
@@ -223,6 +257,8 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
                         commerce.share_product, container.uow(), container.catalog, session_id, message["sku"]
                     )
                     await socket.send({"type": "product-shared", "card": card})
+                elif kind in RELAYED_TYPES and role is Role.GUEST:
+                    await socket.error("relayed-only", "a third participant's media goes through the relay")
                 elif kind in RELAYED_TYPES:
                     await run_in_threadpool(session_service.relay_message, container.uow(), session_id, role, message)
                 elif kind == "media":
@@ -231,7 +267,7 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
                     )
                     if message["state"] == "failed":
                         await move_to_relay("p2p-failed")
-                elif kind == "consent":
+                elif kind == "consent" and role is not Role.GUEST:
                     call = await run_in_threadpool(
                         session_service.consent_to_recording, container.uow(), session_id, role, message["recording"]
                     )
@@ -256,3 +292,5 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
             await task
         with contextlib.suppress(Exception):
             await run_in_threadpool(session_service.detach, container.uow(), session_id, role, connection)
+        if role is Role.GUEST and session_id in container.relay.rooms:
+            await container.relay.rooms[session_id].remove(role)
