@@ -272,13 +272,16 @@ def import_products(uow: CatalogUnitOfWork, batch: Sequence[Product], *, actor: 
         product_skus = {product.sku for product in batch}
         taken_as_product = uow.products.existing_skus([v.sku for p in batch for v in p.variants])
         refused: dict[str, str] = {}
+        claimed: dict[str, str] = {}  # variant SKU -> product SKU, within this batch
         for product in batch:
             for variant in product.variants:
-                owner = owners.get(variant.sku)
+                owner = owners.get(variant.sku) or claimed.get(variant.sku)
                 if (owner is not None and owner != product.sku) or variant.sku in product_skus:
                     refused[product.sku] = f"variant SKU {variant.sku} belongs to another product"
                 elif taken_as_product.get(variant.sku) == "product":
                     refused[product.sku] = f"variant SKU {variant.sku} is a product SKU"
+            if product.sku not in refused:
+                claimed.update((variant.sku, product.sku) for variant in product.variants)
         batch = [product for product in batch if product.sku not in refused]
         if not batch:
             return 0, refused
