@@ -67,3 +67,60 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return save
+
+
+# --- Data set up through the public APIs (the same ones the app uses), unique per test run ------
+
+import uuid  # noqa: E402
+
+import httpx  # noqa: E402
+
+DEMO_PASSWORD = "vitrine-demo-2026"
+
+
+@pytest.fixture(scope="session")
+def edge_api() -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=EDGE, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def staff_token(edge_api: httpx.Client):
+    """`staff_token(email)` -> a bearer token of a demo staff account."""
+    cache: dict[str, str] = {}
+
+    def token(email: str) -> str:
+        if email not in cache:
+            response = edge_api.post("/api/identity/tokens", json={"email": email, "password": DEMO_PASSWORD})
+            response.raise_for_status()
+            cache[email] = response.json()["access_token"]
+        return cache[email]
+
+    return token
+
+
+@pytest.fixture
+def new_product(edge_api: httpx.Client, staff_token):
+    """`new_product(**overrides)` creates a product of its own (unique SKU) through the catalog's
+    staff API, so tests never use up the demo stock; returns the product as the API answers it."""
+
+    def create(**overrides) -> dict:
+        code = "WEB-" + uuid.uuid4().hex[:10].upper()
+        body = {
+            "sku": code,
+            "name": {"fr": f"Écharpe d'essai {code[-4:]}", "en": f"Test scarf {code[-4:]}"},
+            "brand": "Vitrine",
+            "categories": ["essais"],
+            "price_minor": 1299,
+            "variants": [
+                {"sku": f"{code}-M", "size": "M", "colour": "blue", "on_hand": 40},
+                {"sku": f"{code}-L", "size": "L", "colour": "blue", "on_hand": 0},
+            ],
+        }
+        body.update(overrides)
+        admin = {"Authorization": f"Bearer {staff_token('admin@vitrine.test')}"}
+        response = edge_api.post("/api/catalog/staff/products", json=body, headers=admin)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return create

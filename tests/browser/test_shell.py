@@ -18,8 +18,8 @@ def test_home_opens_in_french_and_switches_to_english(page: Page, screenshot) ->
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Vitrine")
 
 
-def test_home_shows_every_service_ready(page: Page) -> None:
-    page.goto("/")
+def test_status_page_shows_every_service_ready(page: Page) -> None:
+    page.goto("/etat")
     for service in ("catalog", "checkout", "consult", "returns", "identity"):
         expect(page.locator(f'[data-service="{service}"]')).to_have_class("ok")
 

@@ -38,8 +38,13 @@ export function localized(value) {
   return value[language()] ?? value.fr ?? value.en ?? "";
 }
 
+// Canadian formats for both languages: "12,99 $" and "$12.99" (plain "en" would write "CA$12.99").
+function formatLocale() {
+  return locale === "en" ? "en-CA" : locale;
+}
+
 export function formatMoney(minor, currency = "CAD") {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 100);
+  return new Intl.NumberFormat(formatLocale(), { style: "currency", currency }).format(minor / 100);
 }
 
 export function timeZone() {
@@ -47,7 +52,7 @@ export function timeZone() {
 }
 
 export function formatDateTime(iso, zone = timeZone()) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(
+  return new Intl.DateTimeFormat(formatLocale(), { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(
     new Date(iso),
   );
 }

@@ -1,3 +1,4 @@
+// Service status: which parts of the shop answer right now (for people and for checks).
 import { api } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -13,14 +14,12 @@ async function readiness(service) {
   }
 }
 
-export async function homeView() {
+export async function statusView() {
   const ready = await Promise.all(SERVICES.map(readiness));
   return h(
     "section",
-    { class: "home" },
-    h("h1", {}, t("home.title")),
-    h("p", { class: "lead" }, t("home.lead")),
-    h("h2", {}, t("home.services")),
+    { class: "status" },
+    h("h1", {}, t("home.services")),
     h(
       "ul",
       { class: "status-list" },
