@@ -76,8 +76,10 @@ def staff_token(issuer: TokenIssuer) -> Callable[..., str]:
 
 
 @pytest.fixture
-def make_advisor(container: Container) -> Callable[..., Advisor]:
-    """A fresh advisor with a category of its own, so tests never meet the demo advisors."""
+def make_advisor(container: Container) -> Iterator[Callable[..., Advisor]]:
+    """A fresh advisor with a category of its own, so tests never meet the demo advisors;
+    deactivated afterwards, so the development database's listings stay the demo's."""
+    made: list[Advisor] = []
 
     def make(**profile: Any) -> Advisor:
         tag = uuid.uuid4().hex[:10]
@@ -99,9 +101,16 @@ def make_advisor(container: Container) -> Callable[..., Advisor]:
                 defaults=defaults,
             )
             uow.commit()
+        made.append(advisor)
         return advisor
 
-    return make
+    yield make
+    with container.uow() as uow:
+        for advisor in made:
+            row = uow.advisors.get(advisor.id)
+            if row is not None:
+                row.active = False
+        uow.commit()
 
 
 @pytest.fixture
