@@ -39,7 +39,7 @@ export function localized(value) {
 }
 
 // Canadian formats for both languages: "12,99 $" and "$12.99" (plain "en" would write "CA$12.99").
-function formatLocale() {
+export function formatLocale() {
   return locale === "en" ? "en-CA" : locale;
 }
 

@@ -39,7 +39,9 @@ export async function render() {
         h("button", { type: "button", onclick: render }, t("common.retry"))),
     );
   }
-  outlet.focus({ preventScroll: true });
+  // Move focus to the new page (for screen readers), unless the person is typing somewhere.
+  const active = document.activeElement;
+  if (!active || !active.matches("input, textarea, select")) outlet.focus({ preventScroll: true });
 }
 
 export function startRouter(container) {

@@ -2,7 +2,7 @@
 import { api } from "../api.js";
 import { cartRef, forgetCart, readCart, removeLine, setQuantity } from "../cart.js";
 import { h, replace } from "../dom.js";
-import { formatDateTime, localized, t } from "../i18n.js";
+import { formatDateTime, formatLocale, localized, t } from "../i18n.js";
 import { mountCard } from "../payments.js";
 import { navigate } from "../router.js";
 import { alertBox, field, money, problemMessage, setFieldError, showFieldErrors, status } from "../ui.js";
@@ -43,8 +43,11 @@ function totalsTable(totals, currency) {
       h("tr", {}, h("th", { scope: "row" }, t("cart.shipping")),
         h("td", { dataset: { total: "shipping" } }, totals.shipping_minor === 0 && totals.subtotal_minor > 0 ? t("cart.free") : money(totals.shipping_minor, currency))),
       (totals.taxes || []).map((tax) =>
-        h("tr", { dataset: { tax: tax.code } }, h("th", { scope: "row" }, `${tax.code} (${(Number(tax.rate) * 100).toLocaleString()} %)`),
+        h("tr", { dataset: { tax: tax.code } }, h("th", { scope: "row" }, t("cart.tax_line", { name: t(`tax.${tax.code}`), rate: (Number(tax.rate) * 100).toLocaleString(formatLocale()) })),
           h("td", {}, money(tax.amount_minor, currency)))),
+      !(totals.taxes || []).length && totals.tax_minor
+        ? h("tr", { dataset: { tax: "all" } }, h("th", { scope: "row" }, t("cart.taxes")), h("td", {}, money(totals.tax_minor, currency)))
+        : null,
       h("tr", { class: "grand" }, h("th", { scope: "row" }, t("cart.total")), h("td", { dataset: { total: "total" } }, money(totals.total_minor, currency)))));
 }
 
@@ -174,6 +177,7 @@ export async function checkoutView() {
             },
           },
         });
+        for (const entry of Object.values(entries)) setFieldError(entry, "");
         pending = { order_id: placed.order_id, order_token: placed.order_token, order_number: placed.order_number };
         rememberOrder(placed.order_id, placed.order_token);
         sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
@@ -196,9 +200,9 @@ export async function checkoutView() {
       navigate(`/commandes/${order.order_id}`);
     } catch (error) {
       if (error.status === 402) {
-        const reason = error.problem.payment_error || error.problem.detail || "";
+        const reason = error.problem.reason || error.problem.detail || "";
         replace(message, h("div", { class: "alert", role: "alert", dataset: { declined: "true" } },
-          h("p", {}, h("strong", {}, t("checkout.declined"))), h("p", { class: "reason" }, reason), h("p", {}, t("checkout.try_another"))));
+          h("p", {}, h("strong", {}, t("checkout.declined"))), h("p", { class: "reason" }, t("checkout.reason", { reason })), h("p", {}, t("checkout.try_another"))));
       } else if (error.status === 422 && showFieldErrors(error, entries)) {
         replace(message, alertBox(t("problem.validation")));
       } else if (error.status === 409 && pending && error.problem.current_state === "paid") {
