@@ -24,7 +24,7 @@ class Container(ServiceContainer[Settings, CatalogUnitOfWork]):
 
     @cached_property
     def search_index(self) -> SearchIndex:
-        return SearchIndex(self.search)
+        return SearchIndex(self.search, alias=self.settings.search_alias)
 
     def readiness_checks(self) -> dict[str, ReadinessCheck]:
         return {**super().readiness_checks(), "search": lambda: check_search(self.search)}

@@ -9,6 +9,8 @@ class Settings(ServiceSettings):
 
     database_url: str = secret("postgresql+psycopg://catalog:catalog@127.0.0.1:55432/vitrine_catalog")
     elasticsearch_url: str = "http://127.0.0.1:9200"
+    # The alias searches read; versioned indices behind it are named `<alias>-v<timestamp>-<id>`.
+    search_alias: str = Field(default="catalog-products", pattern=r"^[a-z0-9][a-z0-9_-]{0,60}$")
     # A search that cannot answer in this time answers 503 instead of holding the shopper.
     search_timeout_s: float = Field(default=3.0, gt=0, le=30)
     index_interval_s: float = Field(default=1.0, gt=0, le=60)

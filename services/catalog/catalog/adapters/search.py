@@ -14,8 +14,6 @@ from catalog.domain.model import Product, colour_names
 from catalog.domain.text import Language, analyzed, folded
 
 ALIAS = "catalog-products"
-BUILDING_ALIAS = "catalog-products-building"
-INDEX_PREFIX = "catalog-products-v"
 
 # One edit for words of five letters or more, none below (the usual AUTO would allow one at 3).
 FUZZINESS = "AUTO:5,100"
@@ -286,26 +284,30 @@ class SearchIndex:
     """The catalog's index behind its alias; every write carries an external version so a stale
     document can never overwrite a newer one, whatever order writers run in."""
 
-    def __init__(self, client: Elasticsearch) -> None:
+    def __init__(self, client: Elasticsearch, alias: str = ALIAS) -> None:
         self.client = client
+        self.alias = alias
+        # The indexer writes here too while a rebuild is filling a new index.
+        self.building_alias = f"{alias}-building"
+        self.index_prefix = f"{alias}-v"
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.client.search(index=ALIAS, **body).body
+        return self.client.search(index=self.alias, **body).body
 
     def ensure_alias(self) -> None:
-        if self.client.indices.exists_alias(name=ALIAS):
+        if self.client.indices.exists_alias(name=self.alias):
             return
         name = self.create_index()
-        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": ALIAS}}])
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
 
     def create_index(self) -> str:
-        name = f"{INDEX_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        name = f"{self.index_prefix}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         self.client.indices.create(index=name, **INDEX_BODY)
         return name
 
     def write_targets(self) -> list[str]:
         try:
-            found = self.client.indices.get_alias(name=f"{ALIAS},{BUILDING_ALIAS}").body
+            found = self.client.indices.get_alias(name=f"{self.alias},{self.building_alias}").body
         except NotFoundError as missing:
             # One of the two aliases is absent (the usual case): the answer still lists the other.
             found = missing.body if isinstance(missing.body, dict) else {}
@@ -336,25 +338,28 @@ class SearchIndex:
         return outcome
 
     def start_building(self, name: str) -> None:
-        actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": BUILDING_ALIAS}}]
+        actions: list[dict[str, Any]] = [{"add": {"index": name, "alias": self.building_alias}}]
         self.client.indices.update_aliases(actions=actions)
 
     def swap(self, name: str) -> list[str]:
         """Point the alias at `name` in one atomic call; returns the indices it left."""
         try:
-            old = sorted(self.client.indices.get_alias(name=ALIAS).body)
+            old = sorted(self.client.indices.get_alias(name=self.alias).body)
         except NotFoundError:
             old = []
-        actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": ALIAS}} for index in old]
-        actions += [{"add": {"index": name, "alias": ALIAS}}, {"remove": {"index": name, "alias": BUILDING_ALIAS}}]
+        actions: list[dict[str, Any]] = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+        actions += [
+            {"add": {"index": name, "alias": self.alias}},
+            {"remove": {"index": name, "alias": self.building_alias}},
+        ]
         self.client.indices.update_aliases(actions=actions)
         return [index for index in old if index != name]
 
     def refresh(self) -> None:
-        self.client.indices.refresh(index=ALIAS)
+        self.client.indices.refresh(index=self.alias)
 
     def get_many(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         response = self.client.mget(
-            index=ALIAS, ids=list(ids), source=["revision", "available", "archived", "price_minor"]
+            index=self.alias, ids=list(ids), source=["revision", "available", "archived", "price_minor"]
         )
         return {doc["_id"]: doc["_source"] for doc in response["docs"] if doc.get("found")}

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from catalog.adapters.search import ALIAS
 from catalog.bootstrap import Container
 from catalog.service_layer import search
 
@@ -126,9 +125,9 @@ def test_search_unavailable_is_a_503_problem(container: Container) -> None:
 
 
 def test_reindex_builds_a_new_index_and_swaps_the_alias(container: Container, client: TestClient) -> None:
-    before = sorted(container.search.indices.get_alias(name=ALIAS).body)
+    before = sorted(container.search.indices.get_alias(name=container.search_index.alias).body)
     name, total, left = search.rebuild_index(container.uow, container.search_index)
-    after = sorted(container.search.indices.get_alias(name=ALIAS).body)
+    after = sorted(container.search.indices.get_alias(name=container.search_index.alias).body)
     assert after == [name] and name not in before and left == before
     assert not container.search.indices.exists(index=before[0])
     assert total >= 318
