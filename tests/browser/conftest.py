@@ -124,3 +124,53 @@ def new_product(edge_api: httpx.Client, staff_token):
         return response.json()
 
     return create
+
+
+@pytest.fixture
+def paid_order(edge_api: httpx.Client, new_product):
+    """`paid_order()` buys one unit of a fresh product through checkout's API (card
+    pm_card_visa) and waits until returns knows the order; returns (product, order, email)."""
+
+    def buy() -> tuple[dict, dict, str]:
+        product = new_product()
+        sku = product["variants"][0]["sku"]
+        cart = edge_api.post("/api/checkout/carts", json={"lines": [{"sku": sku, "quantity": 1}]}).json()
+        email = f"web-{uuid.uuid4().hex[:8]}@example.com"
+        address = {
+            "name": "Camille Client",
+            "line1": "123, rue Saint-Denis",
+            "city": "Montréal",
+            "postal_code": "H2X 1Y4",
+        }
+        placed = edge_api.post(
+            "/api/checkout/orders",
+            headers={"X-Cart-Token": cart["cart_token"]},
+            json={"cart_id": cart["cart_id"], "email": email, "province": "QC", "shipping_address": address},
+        )
+        assert placed.status_code == 201, placed.text
+        order = placed.json()
+        paid = edge_api.post(
+            f"/api/checkout/orders/{order['order_id']}/payments",
+            headers={"X-Order-Token": order["order_token"]},
+            json={"payment_method": "pm_card_visa"},
+        )
+        assert paid.status_code == 200 and paid.json()["status"] == "paid", paid.text
+        lookup = {"order_number": order["order_number"], "email": email}
+        wait_until(
+            lambda: edge_api.post("/api/returns/orders/lookup", json=lookup).status_code == 200,
+            what="returns to learn the paid order",
+        )
+        return product, order, email
+
+    return buy
+
+
+def wait_until(condition, *, timeout: float = 20.0, what: str = "condition") -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

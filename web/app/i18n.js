@@ -1,5 +1,7 @@
 // Language, money and dates. French (fr-CA) is the default; the choice is remembered.
-import { messages } from "./messages.js";
+import { addMessages, messages } from "./messages.js";
+
+export { addMessages };
 
 const STORAGE_KEY = "vitrine.locale";
 export const LOCALES = ["fr-CA", "en"];

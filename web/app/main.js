@@ -83,4 +83,4 @@ window.addEventListener("cart-changed", () => {
 });
 
 // Screens of the later flows load as their modules appear; a missing one never blocks the shop.
-Promise.all(optional.map(([path, register]) => import(path).then(register).catch(() => null))).then(() => startRouter(main));
+Promise.all(optional.map(([path, register]) => import(path).then(register).catch((error) => console.warn(`screens of ${path} unavailable:`, error)))).then(() => startRouter(main));

@@ -1,6 +1,7 @@
 import { api } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
+import { navigate } from "../router.js";
 import { clearStaffSession, saveStaffSession, staffSession } from "../session.js";
 
 function signedIn(session, container) {
@@ -9,6 +10,11 @@ function signedIn(session, container) {
     { class: "staff" },
     h("h1", {}, t("staff.login.welcome", { name: session.name })),
     h("p", {}, t("staff.roles", { roles: session.roles.join(", ") })),
+    h("ul", { class: "plain staff-links" },
+      session.roles.some((role) => role === "ops" || role === "admin")
+        ? h("li", {}, h("a", { href: "/ops", "data-link": true }, t("staff.go_ops"))) : null,
+      session.roles.some((role) => role === "advisor" || role === "admin")
+        ? h("li", {}, h("a", { href: "/conseillers", "data-link": true }, t("staff.go_advisor"))) : null),
     h("button", {
       type: "button",
       onclick: () => {
@@ -41,7 +47,9 @@ function loginForm(container) {
           });
           const session = { token: token.access_token, name: token.name, roles: token.roles };
           saveStaffSession(session);
-          replace(container, signedIn(session, container));
+          const next = new URL(location.href).searchParams.get("next");
+          if (next && next.startsWith("/") && !next.startsWith("//")) navigate(next);
+          else replace(container, signedIn(session, container));
         } catch (problem) {
           error.textContent = problem.status === 401 ? t("staff.login.failed") : problem.message;
           error.hidden = false;

@@ -1,0 +1,133 @@
+"""Returns in a real browser: the shopper starts a return from an order and prints the label; ops
+receive, inspect, quarantine, record a sanitization lot and restock it on the live board; the
+product page then shows the sanitized-return badge and its certificate verifies."""
+
+import os
+import re
+
+import psycopg
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+EDGE = os.environ.get("VITRINE_EDGE_URL", "http://127.0.0.1:8080")
+RETURNS_DATABASE = os.environ.get(
+    "VITRINE_RETURNS_DATABASE_URL_TEST", "postgresql://returns:returns@127.0.0.1:55432/vitrine_returns"
+)
+
+
+def end_quarantine_now(item_id: str) -> None:
+    """The running returns service uses the system clock and 24 h of quarantine for fabric, and has
+    no development control of time yet: the test moves this one item's release time to the past
+    (its ledger, and so its certificate, keep the real period)."""
+    with psycopg.connect(RETURNS_DATABASE) as connection:
+        connection.execute(
+            "UPDATE return_items SET quarantined_until = now() - interval '1 second' WHERE id = %s", (item_id,)
+        )
+
+
+def sign_in(page: Page, email: str, next_path: str) -> None:
+    page.goto(f"/staff?next={next_path}")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill("vitrine-demo-2026")
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_a_return_goes_from_the_shopper_through_ops_to_a_certified_restock(
+    page: Page, browser, paid_order, screenshot
+) -> None:
+    product, order, email = paid_order()
+    sku = product["variants"][0]["sku"]
+
+    # The shopper: order number + email, one line, a reason, then the label.
+    page.goto("/retours")
+    page.get_by_label("Numéro de commande").fill(order["order_number"])
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_role("button", name="Retrouver").click()
+    page.get_by_label(f"Quantité à retourner de {sku}").select_option("1")
+    page.get_by_label(f"Motif du retour de {sku}").select_option("too_small")
+    screenshot(page, "return-start")
+    page.get_by_role("button", name="Demander le retour").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Retour RMA-|^Retour "))
+    rma = page.get_by_role("heading", level=1).inner_text().removeprefix("Retour ").strip()
+    expect(page.locator("#return-status")).to_contain_text("demandé")
+    page.get_by_role("button", name="Imprimer l'étiquette de retour").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger l'étiquette (PDF)").click()
+    with open(download.value.path(), "rb") as label:
+        assert label.read(5) == b"%PDF-"
+    screenshot(page, "return-label")
+    return_url = page.url
+
+    # Ops, in another browser context: the board is live while the parcel moves.
+    ops_context = browser.new_context(base_url=EDGE, locale="fr-CA", timezone_id="America/Montreal")
+    ops = ops_context.new_page()
+    try:
+        sign_in(ops, "ops@vitrine.test", "/ops")
+        expect(ops.get_by_role("heading", level=1)).to_have_text("Tableau des retours")
+        expect(ops.locator("#live-status")).to_have_text("● En direct")
+        quarantined_before = int(ops.locator('[data-stage="quarantined"] .stage-count').inner_text())
+        ops.get_by_label("Numéro de retour (RMA)").fill(rma)
+        ops.get_by_role("button", name="Recevoir / ouvrir").click()
+        row = ops.locator("table.work-items tbody tr").first
+        expect(row).to_have_attribute("data-state", "received")
+        item_id = row.get_attribute("data-item")
+        ops.get_by_label(f"Catégorie de {sku}").select_option("A")
+        ops.get_by_label(f"Matière de {sku}").select_option("fabric")
+        ops.get_by_role("button", name="Inspecter").click()
+        expect(row).to_have_attribute("data-state", "inspected")
+        ops.get_by_role("button", name="Mettre en quarantaine").click()
+        expect(row).to_have_attribute("data-state", "quarantined")
+        expect(row.locator(".timer")).to_contain_text("libéré dans 23 h")
+        # The live board (server-sent events) counts it without a reload.
+        expect(ops.locator('[data-stage="quarantined"] .stage-count')).not_to_have_text(str(quarantined_before))
+        screenshot(ops, "ops-board-quarantine")
+        ops.get_by_label(f"Ajouter {sku} au lot").check()
+        ops.locator("#lot-method").select_option("steam")
+        ops.get_by_role("button", name="Enregistrer un lot d'assainissement").click()
+        expect(row).to_have_attribute("data-state", "sanitized")
+        # Restock is refused while the quarantine runs, with a message.
+        ops.get_by_role("button", name="Remettre en vente").click()
+        expect(ops.get_by_role("alert")).to_contain_text(sku)
+        end_quarantine_now(item_id)
+        ops.get_by_role("button", name="Remettre en vente").click()
+        expect(row).to_have_attribute("data-state", "restocked")
+        certificate = row.get_by_role("link", name=re.compile(r"^VC-"))
+        certificate_id = certificate.inner_text()
+        screenshot(ops, "ops-restocked")
+        certificate.click()
+        expect(ops.locator("#certificate-verification")).to_contain_text("Certificat authentique")
+    finally:
+        ops_context.close()
+
+    # The shopper follows the return, checks the certificate, and the product page shows the badge.
+    page.goto(return_url)
+    expect(page.locator("#return-status")).to_contain_text("terminé")
+    page.goto(f"/certificats/{certificate_id}")
+    expect(page.locator("#certificate-verification")).to_contain_text("Certificat authentique")
+    expect(page.locator(".certificate-table")).to_contain_text(sku)
+    screenshot(page, "certificate")
+    for _ in range(20):
+        page.goto(f"/produits/{product['id']}")
+        page.wait_for_selector("#variant-stock")
+        if page.locator(".badge.sanitized").count():
+            break
+        page.wait_for_timeout(500)
+    badge = page.locator(f'.badge.sanitized[data-certificate="{certificate_id}"]')
+    expect(badge).to_contain_text("Article retourné, assaini")
+    screenshot(page, "product-sanitized-badge")
+    badge.get_by_role("link", name="Voir le certificat").click()
+    expect(page.locator(".certificate-id")).to_have_text(certificate_id)
+
+
+def test_an_unknown_certificate_says_so(page: Page) -> None:
+    page.goto("/certificats")
+    page.get_by_label("Numéro du certificat").fill("VC-000000000000000000000000")
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.get_by_role("alert")).to_contain_text("Aucun certificat")
+
+
+def test_ops_board_needs_a_sign_in(page: Page) -> None:
+    page.goto("/ops")
+    expect(page.get_by_role("alert")).to_contain_text("Connectez-vous")
