@@ -67,6 +67,23 @@ async function withCart(call, { create = true } = {}) {
   }
 }
 
+/** The cart's reference, creating an empty cart when the shopper has none yet. */
+export async function ensureCart() {
+  const ref = cartRef();
+  if (ref) {
+    try {
+      await api(`/api/checkout/carts/${ref.cart_id}`, { headers: headers(ref) });
+      return ref;
+    } catch (error) {
+      if (![403, 404, 410].includes(error.status)) throw error;
+      forgetCart();
+    }
+  }
+  const created = await newCart();
+  announce(created);
+  return cartRef();
+}
+
 export function readCart(province) {
   const query = province ? `?province=${encodeURIComponent(province)}` : "";
   return withCart((ref) => api(`/api/checkout/carts/${ref.cart_id}${query}`, { headers: headers(ref) }), {
