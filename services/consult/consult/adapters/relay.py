@@ -155,6 +155,7 @@ class RelayRoom:
         self.tees: dict[str, FrameTee] = {}
         self.forwarders: dict[tuple[str, str], PacketForwarder] = {}  # (source, subscriber)
         self.recorders: list[MediaRecorder] = []
+        self._sinks: list[_LateTrack] = []  # sending tracks, each waiting for or fed by a source
         self._lock = asyncio.Lock()
 
     async def answer(self, role: str, offer_sdp: str, roles: list[str]) -> str:
@@ -164,7 +165,7 @@ class RelayRoom:
             old = self.peers.pop(role, None)
             if old is not None:
                 # A participant reconnecting: others re-subscribe to the new source.
-                self._sinks = [sink for sink in getattr(self, "_sinks", []) if sink.wanted and sink.wanted[1] != role]
+                self._sinks = [sink for sink in self._sinks if sink.wanted and sink.wanted[1] != role]
                 for sink in self._sinks:
                     if sink.wanted and sink.wanted[0] == role:
                         sink.source = None
@@ -191,11 +192,11 @@ class RelayRoom:
     def _connect_later(self, source: str, subscriber: str, sink: "_LateTrack") -> None:
         self.forwarders.pop((source, subscriber), None)
         sink.wanted = (source, subscriber)
-        self._sinks = [*getattr(self, "_sinks", []), sink]
+        self._sinks.append(sink)
 
     def _wire(self) -> None:
         """Connect every waiting sink whose source has arrived."""
-        for sink in getattr(self, "_sinks", []):
+        for sink in self._sinks:
             if sink.source is None and sink.wanted and sink.wanted[0] in self.tees:
                 forwarder = self.tees[sink.wanted[0]].subscribe()
                 self.forwarders[sink.wanted] = forwarder
@@ -219,7 +220,7 @@ class RelayRoom:
         async with self._lock:
             pc = self.peers.pop(role, None)
             self.tees.pop(role, None)
-            self._sinks = [sink for sink in getattr(self, "_sinks", []) if sink.wanted and role not in sink.wanted]
+            self._sinks = [sink for sink in self._sinks if sink.wanted and role not in sink.wanted]
             if pc is not None:
                 await pc.close()
 

@@ -5,7 +5,6 @@ advisors, and the database's exclusion constraint is the last line of defence.""
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
@@ -282,7 +281,3 @@ def publish_due_reminders(
             )
         uow.commit()
         return len(due)
-
-
-def local(instant: datetime, time_zone: str) -> datetime:
-    return instant.astimezone(ZoneInfo(time_zone))
