@@ -116,6 +116,6 @@ search_pending = Table(
     "search_pending",
     metadata,
     Column("product_id", UUID(as_uuid=True), primary_key=True),
-    Column("version", BigInteger, nullable=False),
+    Column("version", BigInteger, nullable=False, index=True),
     Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

@@ -406,9 +406,10 @@ class CatalogRepository:
             )
         )
 
-    def claim_pending(self, limit: int) -> list[tuple[uuid.UUID, int]]:
+    def claim_pending(self, limit: int, after_version: int = 0) -> list[tuple[uuid.UUID, int]]:
         rows = self.session.execute(
             select(search_pending.c.product_id, search_pending.c.version)
+            .where(search_pending.c.version > after_version)
             .order_by(search_pending.c.version)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -418,9 +419,12 @@ class CatalogRepository:
     def done_pending(self, indexed: Sequence[tuple[uuid.UUID, int]]) -> None:
         """Forget queued products, unless they changed again since (a newer version waits)."""
         if indexed:
+            # The plain IN on the key lets PostgreSQL use the primary key; the pair check then
+            # keeps rows whose version moved on.
             self.session.execute(
                 search_pending.delete().where(
-                    tuple_(search_pending.c.product_id, search_pending.c.version).in_(list(indexed))
+                    search_pending.c.product_id.in_([product_id for product_id, _ in indexed]),
+                    tuple_(search_pending.c.product_id, search_pending.c.version).in_(list(indexed)),
                 )
             )
 

@@ -245,6 +245,9 @@ RESULT_FIELDS = [
 ]
 
 
+SEARCH_RESPONSE_FIELDS = ["hits.total.value", "hits.hits._source", "hits.hits._score", "aggregations"]
+
+
 def search_body(query: SearchQuery) -> dict[str, Any]:
     clause = text_clause(query.text, query.language) if query.text else None
     return {
@@ -292,7 +295,8 @@ class SearchIndex:
         self.index_prefix = f"{alias}-v"
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.client.search(index=self.alias, **body).body
+        # Only what the API shows travels back: less for Elasticsearch to write and us to parse.
+        return self.client.search(index=self.alias, filter_path=SEARCH_RESPONSE_FIELDS, **body).body
 
     def ensure_alias(self) -> None:
         if self.client.indices.exists_alias(name=self.alias):

@@ -4,7 +4,9 @@ own transaction, and the worker drains that queue in bulk. If Elasticsearch is a
 waits and searches answer 503 at once."""
 
 import logging
+import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from elasticsearch import ApiError, TransportError
@@ -37,7 +39,7 @@ def search_products(index: SearchIndex, query: SearchQuery) -> dict[str, Any]:
         log.warning("search unavailable", extra={"error": str(exc)[:300]})
         raise ServiceUnavailable("Search is unavailable for a moment; browsing by category still works.") from exc
     items = []
-    for hit in response["hits"]["hits"]:
+    for hit in response.get("hits", {}).get("hits", []):
         source = hit["_source"]
         items.append(
             {
@@ -75,7 +77,7 @@ def suggest(index: SearchIndex, text: str, *, language: str, size: int = 8) -> d
         raise ServiceUnavailable("Suggestions are unavailable for a moment.") from exc
     suggestions: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for hit in response["hits"]["hits"]:
+    for hit in response.get("hits", {}).get("hits", []):
         source = hit["_source"]
         shown = source["name_fr"] if language == "fr" else source["name_en"]
         if shown in seen or len(suggestions) == size:
@@ -92,37 +94,51 @@ def suggest(index: SearchIndex, text: str, *, language: str, size: int = 8) -> d
     return {"query": text, "suggestions": suggestions}
 
 
+Prepared = tuple[list[tuple[uuid.UUID, int]], list[tuple[dict[str, Any], int]], set[uuid.UUID]]
+
+
+def _prepare(uow_factory: Callable[[], CatalogUnitOfWork], batch: int, after_version: int) -> Prepared:
+    """Claim the next queued products (in version order) and build their documents."""
+    with uow_factory() as uow:
+        claimed = uow.products.claim_pending(batch, after_version)
+        products = {product.id: product for product in uow.products.get_many([pid for pid, _ in claimed])}
+        # The claim is released at once: holding row locks across a call to Elasticsearch
+        # would make product writes wait on the search cluster.
+        uow.commit()
+    docs = [(document(products[pid]), version) for pid, version in claimed if pid in products]
+    gone = {pid for pid, _ in claimed if pid not in products}
+    return claimed, docs, gone
+
+
 def index_pending(uow_factory: Callable[[], CatalogUnitOfWork], index: SearchIndex, *, batch: int = 500) -> int:
     """Bulk-index every queued product; returns how many documents were written. Rows are
     forgotten only after Elasticsearch accepted them, and only if no newer change was queued
-    meanwhile, so a crash or an outage at any point leaves them queued."""
+    meanwhile, so a crash or an outage at any point leaves them queued. The next batch is read
+    and analysed while Elasticsearch indexes the current one."""
     written = 0
     try:
         index.ensure_alias()
-        while True:
-            with uow_factory() as uow:
-                claimed = uow.products.claim_pending(batch)
-                products = {product.id: product for product in uow.products.get_many([pid for pid, _ in claimed])}
-                # The claim is released at once: holding row locks across a call to Elasticsearch
-                # would make product writes wait on the search cluster.
-                uow.commit()
-            if not claimed:
-                return written
-            targets = index.write_targets()
-            docs = [(document(products[pid]), version) for pid, version in claimed if pid in products]
-            outcome = index.bulk(docs, targets)
-            if outcome.failed:
-                log.error(
-                    "documents refused by the index",
-                    extra={"failed": {str(k): v for k, v in list(outcome.failed.items())[:5]}},
-                )
-            done = set(outcome.indexed) | {pid for pid, _ in claimed if pid not in products}
-            with uow_factory() as uow:
-                uow.products.done_pending([(pid, version) for pid, version in claimed if pid in done])
-                uow.commit()
-            written += len(outcome.indexed)
-            if len(claimed) < batch or outcome.failed:
-                return written
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-index-prepare") as pool:
+            claimed, docs, gone = _prepare(uow_factory, batch, 0)
+            while claimed:
+                upcoming = None
+                if len(claimed) == batch:
+                    upcoming = pool.submit(_prepare, uow_factory, batch, max(version for _, version in claimed))
+                outcome = index.bulk(docs, index.write_targets())
+                if outcome.failed:
+                    sample = {str(key): value for key, value in list(outcome.failed.items())[:5]}
+                    log.error("documents refused by the index", extra={"failed": sample})
+                done = set(outcome.indexed) | gone
+                with uow_factory() as uow:
+                    uow.products.done_pending([(pid, version) for pid, version in claimed if pid in done])
+                    uow.commit()
+                written += len(outcome.indexed)
+                if upcoming is None:
+                    break
+                claimed, docs, gone = upcoming.result()
+                if outcome.failed:
+                    break
+        return written
     except SEARCH_DOWN as exc:
         log.warning("search index unreachable; queued products wait", extra={"error": str(exc)[:200]})
         return written

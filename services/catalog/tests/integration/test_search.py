@@ -134,3 +134,16 @@ def test_reindex_builds_a_new_index_and_swaps_the_alias(container: Container, cl
     assert search.index_differences(container.uow, container.search_index) == []
     assert skus(client, q="matelas", per_page=1)
     assert uuid  # the module's helpers stay imported for the other tests
+
+
+def test_indexer_works_through_many_small_batches(container: Container) -> None:
+    with container.uow() as uow:
+        ids = next(iter(uow.products.all_ids(40)))
+        uow.products.queue_for_index(ids)
+        uow.commit()
+    # The worker may take some of them first; whatever is left goes through batches of 7, the
+    # next one read while the current one is indexed.
+    search.index_pending(container.uow, container.search_index, batch=7)
+    with container.uow() as uow:
+        assert uow.products.pending_count() == 0
+    assert search.index_differences(container.uow, container.search_index) == []

@@ -3,6 +3,7 @@
 from typing import Annotated, Any, Literal
 
 from fastapi import Query
+from fastapi.responses import JSONResponse
 
 from catalog.adapters.search import SearchQuery
 from catalog.entrypoints.dependencies import ContainerDep
@@ -33,7 +34,7 @@ def search_products(
     sort: Literal["relevance", "price_asc", "price_desc", "newest"] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 24,
-) -> dict[str, Any]:
+) -> JSONResponse:
     if page * per_page > 10_000:
         raise Unprocessable("page", "results beyond the first 10000 are not served; narrow the search")
     if price_min is not None and price_max is not None and price_min > price_max:
@@ -56,7 +57,8 @@ def search_products(
         page=page,
         per_page=per_page,
     )
-    return search.search_products(container.search_index, query)
+    # Already plain JSON types: skip FastAPI's encoder pass over every hit and bucket.
+    return JSONResponse(search.search_products(container.search_index, query))
 
 
 @router.get("/suggest")
