@@ -153,8 +153,11 @@ class HeadlessPeer:
     announces the relay it reconnects its media to the server. `sabotage_p2p` strips its ICE
     candidates from what it sends the peer, so peer to peer cannot connect."""
 
-    def __init__(self, url: str, hello: dict, *, sabotage_p2p: bool = False, p2p_timeout: float = 4.0) -> None:
-        self.url, self.hello = url, hello
+    def __init__(
+        self, url: str, hello: dict, *, sabotage_p2p: bool = False, p2p_timeout: float = 4.0, audio: bool = False
+    ) -> None:
+        self.url, self.hello, self.audio = url, hello, audio
+        self.audio_frames = {"p2p": 0, "relay": 0}
         self.sabotage_p2p, self.p2p_timeout = sabotage_p2p, p2p_timeout
         self.frames = {"p2p": 0, "relay": 0}
         self.topology = "p2p"
@@ -166,7 +169,7 @@ class HeadlessPeer:
         self.pc: Any = None  # made inside the event loop (aiortc binds to the loop it is made in)
 
     def _new_pc(self, topology: str, streams: int = 1):
-        from aiortc import RTCConfiguration, RTCPeerConnection, VideoStreamTrack
+        from aiortc import AudioStreamTrack, RTCConfiguration, RTCPeerConnection, VideoStreamTrack
         from aiortc.rtcrtpsender import RTCRtpSender
 
         pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # never a public STUN server
@@ -174,13 +177,19 @@ class HeadlessPeer:
         pc.addTransceiver(VideoStreamTrack(), direction="sendrecv").setCodecPreferences(vp8)
         for _ in range(streams - 1):  # one more stream to receive per extra participant
             pc.addTransceiver("video", direction="recvonly").setCodecPreferences(vp8)
+        if self.audio:
+            pc.addTransceiver(AudioStreamTrack(), direction="sendrecv")
+            for _ in range(streams - 1):
+                pc.addTransceiver("audio", direction="recvonly")
 
         @pc.on("track")
         def on_track(track) -> None:
+            counts = self.frames if track.kind == "video" else self.audio_frames
+
             async def read() -> None:
                 while True:
                     await track.recv()
-                    self.frames[topology] += 1
+                    counts[topology] += 1
 
             self._tasks.append(asyncio.ensure_future(read()))
 

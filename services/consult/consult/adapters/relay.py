@@ -35,7 +35,7 @@ from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpsender import RTCRtpSender
 
 log = logging.getLogger(__name__)
-VIDEO_TIME_BASE = fractions.Fraction(1, 90000)
+TIME_BASES = {"video": fractions.Fraction(1, 90000), "audio": fractions.Fraction(1, 48000)}
 _pending: set[asyncio.Task[None]] = set()  # keyframe requests in flight (kept referenced)
 FORWARD_QUEUE = 30  # encoded frames a slow subscriber may lag before frames are dropped
 
@@ -44,26 +44,34 @@ def vp8_only() -> list[Any]:
     return [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
 
 
+def opus_only() -> list[Any]:
+    return [c for c in RTCRtpSender.getCapabilities("audio").codecs if c.mimeType == "audio/opus"]
+
+
+CODECS = {"video": vp8_only, "audio": opus_only}
+
+
 def ice_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
     # Always explicit: with None aiortc would reach for a public STUN server.
     return RTCConfiguration(iceServers=[RTCIceServer(**server) for server in ice_servers])
 
 
 class PacketForwarder(MediaStreamTrack):
-    """A track of encoded VP8 frames from one participant, sent to another without decoding."""
+    """A track of encoded frames (VP8 video, Opus audio) from one participant, sent to another
+    without decoding."""
 
-    kind = "video"
-
-    def __init__(self, request_keyframe: Callable[[], None]) -> None:
+    def __init__(self, kind: str, request_keyframe: Callable[[], None]) -> None:
         super().__init__()
+        self.kind = kind
         self._queue: asyncio.Queue[av.Packet | None] = asyncio.Queue()
         self._request_keyframe = request_keyframe
-        self._synced = False
+        self._synced = kind == "audio"  # every Opus frame stands alone; VP8 starts at a keyframe
         self.forwarded = 0
         self.dropped = 0
 
     def push(self, data: bytes, timestamp: int) -> None:
-        keyframe = bool(data) and data[0] & 0x01 == 0  # VP8 frame tag: bit 0 clear on keyframes
+        # VP8 frame tag: bit 0 clear on keyframes. Audio needs no resynchronisation.
+        keyframe = self.kind == "audio" or (bool(data) and data[0] & 0x01 == 0)
         if not self._synced:
             if not keyframe:
                 self.dropped += 1
@@ -82,7 +90,7 @@ class PacketForwarder(MediaStreamTrack):
                 return
         packet = av.Packet(data)
         packet.pts = timestamp
-        packet.time_base = VIDEO_TIME_BASE
+        packet.time_base = TIME_BASES[self.kind]
         self._queue.put_nowait(packet)
         self.forwarded += 1
 
@@ -101,8 +109,9 @@ class FrameTee:
     """Replaces an aiortc receiver's decoder queue (before the receiver starts): encoded frames
     go to the forwarders; to the decoder thread only while recording."""
 
-    def __init__(self, receiver: RTCRtpReceiver) -> None:
+    def __init__(self, receiver: RTCRtpReceiver, kind: str) -> None:
         self.receiver = receiver
+        self.kind = kind
         self.original: queue.Queue = receiver._RTCRtpReceiver__decoder_queue  # type: ignore[attr-defined]
         self.forwarders: list[PacketForwarder] = []
         self.decode = False
@@ -129,6 +138,8 @@ class FrameTee:
             self.original.put(task)
 
     def request_keyframe(self) -> None:
+        if self.kind != "video":
+            return
         now = time.monotonic()
         if now - self._last_pli < 0.5:
             return
@@ -139,7 +150,7 @@ class FrameTee:
             task.add_done_callback(_pending.discard)
 
     def subscribe(self) -> PacketForwarder:
-        forwarder = PacketForwarder(self.request_keyframe)
+        forwarder = PacketForwarder(self.kind, self.request_keyframe)
         self.forwarders.append(forwarder)
         return forwarder
 
@@ -152,15 +163,16 @@ class RelayRoom:
         self.session_id = session_id
         self.ice_servers = ice_servers
         self.peers: dict[str, RTCPeerConnection] = {}
-        self.tees: dict[str, FrameTee] = {}
-        self.forwarders: dict[tuple[str, str], PacketForwarder] = {}  # (source, subscriber)
+        self.tees: dict[tuple[str, str], FrameTee] = {}  # (participant, kind)
+        self.forwarders: dict[tuple[str, str, str], PacketForwarder] = {}  # (source, subscriber, kind)
         self.recorders: list[MediaRecorder] = []
         self._sinks: list[_LateTrack] = []  # sending tracks, each waiting for or fed by a source
         self._lock = asyncio.Lock()
 
     async def answer(self, role: str, offer_sdp: str, roles: list[str]) -> str:
         """Answer a participant's offer. `roles` is everyone in the call; the offer carries one
-        video m-line per other participant (the first one also sends this participant's camera)."""
+        video m-line per other participant, the first also sending this participant's camera
+        (and likewise audio m-lines, when the offer has any)."""
         async with self._lock:
             old = self.peers.pop(role, None)
             if old is not None:
@@ -169,43 +181,55 @@ class RelayRoom:
                 for sink in self._sinks:
                     if sink.wanted and sink.wanted[0] == role:
                         sink.source = None
-                self.tees.pop(role, None)
+                self.tees = {key: tee for key, tee in self.tees.items() if key[0] != role}
                 await old.close()
             pc = RTCPeerConnection(ice_configuration(self.ice_servers))
             others = [r for r in roles if r != role]
-            for index, other in enumerate(others):
-                sink = _LateTrack()
-                transceiver = pc.addTransceiver(sink, direction="sendrecv" if index == 0 else "sendonly")
-                transceiver.setCodecPreferences(vp8_only())
-                self._connect_later(other, role, sink)
+            offered = {kind: offer_sdp.count(f"m={kind} ") for kind in ("video", "audio")}
+            # Transceivers made before the offer is applied take its m-lines in order, with
+            # codec preferences set first (the answering side must, FACTS.md).
+            for kind in ("video", "audio"):
+                for index, other in enumerate(others[: offered[kind]]):
+                    sink = _LateTrack(kind, (other, role, kind))
+                    transceiver = pc.addTransceiver(sink, direction="sendrecv" if index == 0 else "sendonly")
+                    transceiver.setCodecPreferences(CODECS[kind]())
+                    self._sinks.append(sink)
             await pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
-            # Stand in for the decoder before the receiver starts (it starts once DTLS is up).
+            # Stand in for the decoders before the receivers start (they start once DTLS is up).
             for transceiver in pc.getTransceivers():
-                if transceiver.kind == "video" and transceiver.direction in ("sendrecv", "recvonly"):
-                    self.tees[role] = FrameTee(transceiver.receiver)
-                    break
+                key = (role, transceiver.kind)
+                if key not in self.tees and transceiver.direction in ("sendrecv", "recvonly"):
+                    self.tees[key] = FrameTee(transceiver.receiver, transceiver.kind)
             self.peers[role] = pc
             self._wire()
             await pc.setLocalDescription(await pc.createAnswer())
             return pc.localDescription.sdp
 
-    def _connect_later(self, source: str, subscriber: str, sink: "_LateTrack") -> None:
-        self.forwarders.pop((source, subscriber), None)
-        sink.wanted = (source, subscriber)
-        self._sinks.append(sink)
-
     def _wire(self) -> None:
         """Connect every waiting sink whose source has arrived."""
         for sink in self._sinks:
-            if sink.source is None and sink.wanted and sink.wanted[0] in self.tees:
-                forwarder = self.tees[sink.wanted[0]].subscribe()
+            source, _, kind = sink.wanted
+            if sink.source is None and (source, kind) in self.tees:
+                forwarder = self.tees[(source, kind)].subscribe()
                 self.forwarders[sink.wanted] = forwarder
                 sink.source = forwarder
 
+    async def remove(self, role: str) -> None:
+        """A participant left the media (a guest leaving): close their connection."""
+        async with self._lock:
+            pc = self.peers.pop(role, None)
+            self.tees = {key: tee for key, tee in self.tees.items() if key[0] != role}
+            self._sinks = [sink for sink in self._sinks if role not in sink.wanted[:2]]
+            if pc is not None:
+                await pc.close()
+
     async def start_recording(self, directory: Path) -> list[Path]:
+        """Record each participant's video (decoded for the recorder only while recording)."""
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for role, tee in self.tees.items():
+        for (role, kind), tee in self.tees.items():
+            if kind != "video":
+                continue  # the audio is relayed but not recorded (not done yet)
             tee.decode = True
             path = directory / f"{role}.webm"
             recorder = MediaRecorder(str(path))
@@ -214,15 +238,6 @@ class RelayRoom:
             self.recorders.append(recorder)
             paths.append(path)
         return paths
-
-    async def remove(self, role: str) -> None:
-        """A participant left the media (a guest leaving): close their connection."""
-        async with self._lock:
-            pc = self.peers.pop(role, None)
-            self.tees.pop(role, None)
-            self._sinks = [sink for sink in self._sinks if sink.wanted and role not in sink.wanted]
-            if pc is not None:
-                await pc.close()
 
     @property
     def recording(self) -> bool:
@@ -238,8 +253,11 @@ class RelayRoom:
 
     def stats(self) -> dict[str, Any]:
         return {
-            "received": {role: tee.frames for role, tee in self.tees.items()},
-            "forwarded": {f"{s}->{d}": f.forwarded for (s, d), f in self.forwarders.items()},
+            "received": {f"{role}/{kind}": tee.frames for (role, kind), tee in self.tees.items()},
+            "forwarded": {
+                (f"{s}->{d}" if k == "video" else f"{s}->{d}/{k}"): f.forwarded
+                for (s, d, k), f in self.forwarders.items()
+            },
         }
 
     async def close(self) -> None:
@@ -255,12 +273,11 @@ class RelayRoom:
 class _LateTrack(MediaStreamTrack):
     """A sending track whose source (a forwarder) may arrive after the answer is made."""
 
-    kind = "video"
-
-    def __init__(self) -> None:
+    def __init__(self, kind: str, wanted: tuple[str, str, str]) -> None:
         super().__init__()
+        self.kind = kind
+        self.wanted = wanted  # (source participant, subscriber, kind)
         self.source: PacketForwarder | None = None
-        self.wanted: tuple[str, str] | None = None
 
     async def recv(self) -> av.Packet:  # type: ignore[override]
         while self.source is None:

@@ -209,3 +209,34 @@ def test_a_companion_needs_the_shoppers_invitation(live_url, client, call_sessio
     assert asyncio.run(hello(shopper_token)) == 4403  # the shopper's own token is not an invitation
     welcome = asyncio.run(hello(invitation.json()["guest_token"]))
     assert welcome["type"] == "welcome" and welcome["role"] == "guest"
+
+
+def test_the_relay_carries_audio_too(live_url, live_app, call_session, loopback_ice, peers) -> None:
+    peer_class, run_call = peers
+    session_id, shopper_token, advisor_token, _ = call_session()
+    url = url_of(live_url, session_id)
+    shopper = peer_class(
+        url, {"type": "hello", "role": "shopper", "token": shopper_token}, sabotage_p2p=True, audio=True
+    )
+    advisor = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token}, audio=True)
+    relay = live_app.state.container.relay
+    seen: dict = {}
+
+    def observe() -> None:
+        room = relay.rooms.get(session_id)
+        if room is not None:
+            seen.update(room.stats())
+
+    asyncio.run(
+        run_call(
+            url,
+            shopper,
+            advisor,
+            until=lambda: (
+                min(shopper.audio_frames["relay"], advisor.audio_frames["relay"]) >= FLOOR
+                and min(shopper.frames["relay"], advisor.frames["relay"]) >= FLOOR
+            ),
+            during=observe,
+        )
+    )
+    assert seen["forwarded"]["shopper->advisor/audio"] > 0 and seen["forwarded"]["advisor->shopper/audio"] > 0

@@ -215,7 +215,7 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
         if not both:
             await room.stop_recording()
             return
-        if room.recording or len(room.tees) < 2:
+        if room.recording or sum(1 for _, kind in room.tees if kind == "video") < 2:
             return
         directory = settings.recording_dir / str(session_id)
         paths = await room.start_recording(directory)
