@@ -27,7 +27,11 @@ def test_index_catches_up_after_an_outage(
     client: TestClient, container: Container, ops_headers: dict[str, str], index_now: Callable[[], None]
 ) -> None:
     index_now()
-    assert search.index_differences(container.uow, container.search_index) == []
+    wait_until(
+        lambda: search.index_differences(container.uow, container.search_index) == [],
+        timeout=30,
+        what="the index to equal the database before the outage",
+    )
     products: list[dict[str, Any]] = client.get(
         f"{API}/products", params={"category": "accessoires", "per_page": 100}
     ).json()["items"]
