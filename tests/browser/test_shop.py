@@ -51,10 +51,14 @@ def test_autocomplete_is_usable_with_the_keyboard(page: Page) -> None:
     search.fill("chauss")
     expect(page.get_by_role("option").first).to_be_visible()
     search.press("ArrowDown")
-    expect(page.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+    first = page.get_by_role("option").first
+    expect(first).to_have_attribute("aria-selected", "true")
+    expect(search).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
+    chosen = first.inner_text()
+    assert chosen.lower().startswith("chauss"), chosen
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/produits/"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Chaussures")
+    expect(page.get_by_role("heading", level=1)).to_have_text(chosen)
 
 
 def test_product_page_shows_variants_stock_and_price_per_locale(page: Page, new_product, screenshot) -> None:

@@ -5,8 +5,11 @@ import { currentLocale, onLocaleChange, setLocale, t } from "./i18n.js";
 import { render, route, startRouter } from "./router.js";
 import { categoryView, homeView, searchBox, searchView } from "./views/catalog.js";
 import { cartView, checkoutView, orderLookupView, orderView } from "./views/checkout.js";
+import { advisorView, bookingView, bookView, callView, queueView } from "./views/consult.js";
 import { statusView } from "./views/home.js";
+import { opsView } from "./views/ops.js";
 import { productView } from "./views/product.js";
+import { certificateLookupView, certificateView, returnView, startReturnView } from "./views/returns.js";
 import { staffView } from "./views/staff.js";
 
 route("/", homeView);
@@ -20,22 +23,16 @@ route("/commande", orderLookupView);
 route("/etat", statusView);
 route("/staff", staffView);
 
-const optional = [
-  ["./views/returns.js", (m) => {
-    route("/retours", m.startReturnView);
-    route("/retours/:id", m.returnView);
-    route("/certificats", m.certificateLookupView);
-    route("/certificats/:id", m.certificateView);
-  }],
-  ["./views/ops.js", (m) => route("/ops", m.opsView)],
-  ["./views/consult.js", (m) => {
-    route("/conseiller", m.bookView);
-    route("/rendez-vous/:id", m.bookingView);
-    route("/file/:id", m.queueView);
-    route("/appel/:id", m.callView);
-    route("/conseillers", m.advisorView);
-  }],
-];
+route("/retours", startReturnView);
+route("/retours/:id", returnView);
+route("/certificats", certificateLookupView);
+route("/certificats/:id", certificateView);
+route("/ops", opsView);
+route("/conseiller", bookView);
+route("/rendez-vous/:id", bookingView);
+route("/file/:id", queueView);
+route("/appel/:id", callView);
+route("/conseillers", advisorView);
 
 function cartLink() {
   const count = cartCount();
@@ -70,11 +67,20 @@ function header() {
   );
 }
 
+function footer() {
+  return h("nav", { class: "site-footer", "aria-label": t("nav.footer") },
+    h("a", { href: "/commande", "data-link": true }, t("order.lookup_title")),
+    h("a", { href: "/certificats", "data-link": true }, t("certificate.lookup_title")),
+    h("a", { href: "/etat", "data-link": true }, t("home.services")));
+}
+
 const headerSlot = document.getElementById("header");
+const footerSlot = document.getElementById("footer");
 const main = document.getElementById("main");
 replace(headerSlot, header());
 onLocaleChange(() => {
   replace(headerSlot, header());
+  replace(footerSlot, footer());
   render();
 });
 window.addEventListener("cart-changed", () => {
@@ -82,5 +88,5 @@ window.addEventListener("cart-changed", () => {
   if (link) link.replaceWith(cartLink());
 });
 
-// Screens of the later flows load as their modules appear; a missing one never blocks the shop.
-Promise.all(optional.map(([path, register]) => import(path).then(register).catch((error) => console.warn(`screens of ${path} unavailable:`, error)))).then(() => startRouter(main));
+replace(footerSlot, footer());
+startRouter(main);

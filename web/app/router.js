@@ -5,6 +5,7 @@ import { t } from "./i18n.js";
 
 const routes = [];
 let outlet = null;
+let navigated = false;
 
 export function route(pattern, view) {
   const names = [];
@@ -39,9 +40,11 @@ export async function render() {
         h("button", { type: "button", onclick: render }, t("common.retry"))),
     );
   }
-  // Move focus to the new page (for screen readers), unless the person is typing somewhere.
+  // After a navigation, move focus to the new page (for screen readers), unless the person is
+  // typing somewhere; on the first load, leave it at the top so the skip link comes first.
   const active = document.activeElement;
-  if (!active || !active.matches("input, textarea, select")) outlet.focus({ preventScroll: true });
+  if (navigated && (!active || !active.matches("input, textarea, select"))) outlet.focus({ preventScroll: true });
+  navigated = true;
 }
 
 export function startRouter(container) {
