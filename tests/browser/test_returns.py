@@ -131,3 +131,42 @@ def test_an_unknown_certificate_says_so(page: Page) -> None:
 def test_ops_board_needs_a_sign_in(page: Page) -> None:
     page.goto("/ops")
     expect(page.get_by_role("alert")).to_contain_text("Connectez-vous")
+
+
+def test_ops_record_a_failed_lot_then_dispose_of_the_item(page: Page, edge_api, paid_order, screenshot) -> None:
+    product, order, email = paid_order()
+    sku = product["variants"][0]["sku"]
+    lookup = edge_api.post("/api/returns/orders/lookup", json={"order_number": order["order_number"], "email": email})
+    created = edge_api.post(
+        "/api/returns/returns",
+        json={
+            "order_number": order["order_number"],
+            "email": email,
+            "lines": [{"line_no": lookup.json()["lines"][0]["line_no"], "quantity": 1, "reason_code": "defective"}],
+            "preference": "refund",
+        },
+    )
+    assert created.status_code == 201, created.text
+    sign_in(page, "ops@vitrine.test", "/ops")
+    page.get_by_label("Numéro de retour (RMA)").fill(created.json()["rma_number"])
+    page.get_by_role("button", name="Recevoir / ouvrir").click()
+    row = page.locator("table.work-items tbody tr").first
+    expect(row).to_have_attribute("data-state", "received")
+    page.get_by_label(f"Catégorie de {sku}").select_option("C")
+    page.get_by_label(f"Matière de {sku}").select_option("plastic")
+    page.get_by_role("button", name="Inspecter").click()
+    page.get_by_role("button", name="Mettre en quarantaine").click()
+    expect(row.locator(".timer")).to_contain_text("libéré dans 71 h")
+    # A failed lot sends the item back to quarantine for a fresh period.
+    page.get_by_label(f"Ajouter {sku} au lot").check()
+    page.locator("#lot-method").select_option("ozone")
+    page.locator("#lot-result").select_option("false")
+    page.get_by_role("button", name="Enregistrer un lot d'assainissement").click()
+    expect(page.get_by_role("status").filter(has_text="Lot enregistré")).to_be_visible()
+    expect(row).to_have_attribute("data-state", "quarantined")
+    # Grade C does not go back on sale: ops give it away.
+    page.get_by_label(f"Sort de {sku}").select_option("donate")
+    page.get_by_role("button", name="Appliquer").click()
+    expect(row).to_have_attribute("data-state", "donated")
+    expect(row).to_contain_text("donné")
+    screenshot(page, "ops-disposition")
