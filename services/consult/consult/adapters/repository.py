@@ -157,6 +157,8 @@ class SessionRepository:
         return self.session.scalars(select(CallSession).where(CallSession.booking_id == booking_id)).one_or_none()  # type: ignore[arg-type]
 
     def relayed_on(self, instance: str) -> int:
+        """Relayed calls this instance carries: not ended, and someone still connected (a call
+        everybody walked away from without hanging up does not hold a place forever)."""
         return (
             self.session.scalar(
                 select(func.count())
@@ -165,6 +167,11 @@ class SessionRepository:
                     CallSession.owner_instance == instance,  # type: ignore[arg-type]
                     CallSession.topology == "relay",  # type: ignore[arg-type]
                     CallSession.status != "ended",  # type: ignore[arg-type]
+                    or_(
+                        CallSession.shopper_connection.is_not(None),  # type: ignore[attr-defined]
+                        CallSession.advisor_connection.is_not(None),  # type: ignore[attr-defined]
+                        CallSession.guest_connection.is_not(None),  # type: ignore[attr-defined]
+                    ),
                 )
             )
             or 0

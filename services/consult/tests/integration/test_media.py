@@ -43,7 +43,7 @@ def test_video_flows_peer_to_peer_both_ways(live_url, call_session, loopback_ice
     )
     assert advisor.codecs - {"rtx"} == {"VP8"}, advisor.codecs  # both sides preferred VP8 only
     wait_until(
-        lambda: sessions.get_session(container.uow(), session_id).status == "ended", timeout=10, what="the hang-up"
+        lambda: sessions.get_session(container.uow(), session_id).status == "ended", timeout=30, what="the hang-up"
     )
     call = sessions.get_session(container.uow(), session_id)
     assert call.topology == "p2p" and call.status == "ended" and call.p2p_connected_at is not None
@@ -76,7 +76,7 @@ def test_when_peer_to_peer_fails_the_call_falls_back_to_the_relay(
     call = sessions.get_session(container.uow(), session_id)
     assert call.topology == "relay" and call.relay_reason == "p2p-failed"
     assert call.owner_instance == live_app.state.container.settings.instance_id
-    wait_until(lambda: session_id not in relay.rooms, timeout=10, what="the hang-up to close the room")
+    wait_until(lambda: session_id not in relay.rooms, timeout=30, what="the hang-up to close the room")
 
 
 def test_both_consenting_records_through_the_relay_and_the_shopper_deletes_it(
@@ -105,7 +105,7 @@ def test_both_consenting_records_through_the_relay_and_the_shopper_deletes_it(
     recorded = sessions.list_recordings(container.uow(), session_id)
     assert {r["participant"] for r in recorded} == {"shopper", "advisor"}
     relay = live_app.state.container.relay
-    wait_until(lambda: session_id not in relay.rooms, timeout=15, what="the recorders to be closed")
+    wait_until(lambda: session_id not in relay.rooms, timeout=60, what="the recorders to be closed")
     assert all(Path(r["path"]).stat().st_size > 1000 for r in recorded), [Path(r["path"]).stat() for r in recorded]
     with httpx.Client(base_url=live_url) as http:
         path = f"/api/consult/sessions/{session_id}/recordings"
@@ -116,9 +116,12 @@ def test_both_consenting_records_through_the_relay_and_the_shopper_deletes_it(
 
 
 def test_admission_control_refuses_the_relayed_call_beyond_the_cap(call_session, container) -> None:
+    from consult.domain.session import Role
+
     instance = f"test-{uuid.uuid4().hex[:8]}"
     first, *_ = call_session()
     second, *_ = call_session()
+    sessions.attach(container.uow(), first, Role.SHOPPER, "conn-1")  # someone is on the call
     sessions.request_relay(container.uow(), first, reason="p2p-failed", instance=instance, max_sessions=1)
     with pytest.raises(Conflict) as refused:
         sessions.request_relay(container.uow(), second, reason="p2p-failed", instance=instance, max_sessions=1)
@@ -129,6 +132,9 @@ def test_admission_control_refuses_the_relayed_call_beyond_the_cap(call_session,
     sessions.request_relay(container.uow(), first, reason="p2p-failed", instance=instance, max_sessions=1)
     sessions.end(container.uow(), first, by=None, reason="test")
     sessions.request_relay(container.uow(), second, reason="p2p-failed", instance=instance, max_sessions=1)
+    # A relayed call everyone left without hanging up does not hold its place either.
+    third, *_ = call_session()
+    sessions.request_relay(container.uow(), third, reason="p2p-failed", instance=instance, max_sessions=1)
 
 
 def test_recordings_past_their_retention_are_removed(call_session, container, tmp_path) -> None:
@@ -162,7 +168,7 @@ def test_a_third_participant_moves_the_call_onto_the_relay(
             asyncio.ensure_future(shopper.run(offerer=False, stop=stop)),
         ]
         try:
-            async with asyncio.timeout(120):
+            async with asyncio.timeout(240):
                 while shopper.frames["p2p"] < 10 or advisor.frames["p2p"] < 10:
                     await asyncio.sleep(0.1)
                 tasks.append(asyncio.ensure_future(supervisor.run(offerer=False, stop=stop)))

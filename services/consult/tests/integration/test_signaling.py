@@ -201,3 +201,26 @@ def test_signaling_through_the_edge(call_session) -> None:
             return await next_of(socket, "welcome")
 
     assert asyncio.run(scenario())["role"] == "shopper"
+
+
+def test_a_call_whose_peers_never_report_media_moves_to_the_relay_after_the_timeout(call_session) -> None:
+    """The server's backstop: active for p2p_timeout_s with no `media: connected` report."""
+    from fastapi.testclient import TestClient
+
+    from consult.config import Settings
+    from consult.entrypoints.http import create_app
+
+    session_id, shopper_token, advisor_token, _ = call_session()
+    path = f"/api/consult/sessions/{session_id}/signal"
+    with (
+        TestClient(create_app(Settings(p2p_timeout_s=0.5))) as quick,
+        quick.websocket_connect(path) as advisor,
+        quick.websocket_connect(path) as shopper,
+    ):
+        advisor.send_json({"type": "hello", "role": "advisor", "access_token": advisor_token})
+        shopper.send_json({"type": "hello", "role": "shopper", "token": shopper_token})
+        for socket in (advisor, shopper):
+            while (message := socket.receive_json())["type"] != "topology":
+                pass
+            assert message["reason"] == "p2p-timeout" and message["streams"] == 1
+        shopper.send_json({"type": "hangup"})
