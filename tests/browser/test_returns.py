@@ -170,3 +170,38 @@ def test_ops_record_a_failed_lot_then_dispose_of_the_item(page: Page, edge_api, 
     expect(row).to_have_attribute("data-state", "donated")
     expect(row).to_contain_text("donné")
     screenshot(page, "ops-disposition")
+
+
+def test_an_overdue_item_is_highlighted_and_leaves_the_list_when_it_moves(
+    page: Page, edge_api, paid_order, staff_token, screenshot
+) -> None:
+    product, order, email = paid_order()
+    sku = product["variants"][0]["sku"]
+    lookup = edge_api.post("/api/returns/orders/lookup", json={"order_number": order["order_number"], "email": email})
+    body = {
+        "order_number": order["order_number"],
+        "email": email,
+        "lines": [{"line_no": lookup.json()["lines"][0]["line_no"], "quantity": 1, "reason_code": "too_large"}],
+        "preference": "refund",
+    }
+    rma = edge_api.post("/api/returns/returns", json=body).json()["rma_number"]
+    ops = {"Authorization": f"Bearer {staff_token('ops@vitrine.test')}"}
+    assert edge_api.post("/api/returns/ops/receipts", json={"rma_number": rma}, headers=ops).status_code == 200
+    item_id = edge_api.get(f"/api/returns/ops/returns/{rma}", headers=ops).json()[0]["item_id"]
+    # Received 25 hours ago: past the 24 h service level of the "received" stage.
+    with psycopg.connect(RETURNS_DATABASE) as connection:
+        connection.execute(
+            "UPDATE return_items SET state_entered_at = now() - interval '25 hours' WHERE id = %s", (item_id,)
+        )
+    sign_in(page, "ops@vitrine.test", "/ops")
+    overdue = page.locator(f'.overdue-list li[data-item="{item_id}"]')
+    expect(overdue).to_contain_text(sku)
+    expect(page.locator('[data-stage="received"]')).to_have_class(re.compile(r"overdue"))
+    screenshot(page, "ops-overdue")
+    page.get_by_label("Numéro de retour (RMA)").fill(rma)
+    page.get_by_role("button", name="Recevoir / ouvrir").click()
+    page.get_by_label(f"Catégorie de {sku}").select_option("B")
+    page.get_by_label(f"Matière de {sku}").select_option("fabric")
+    page.get_by_role("button", name="Inspecter").click()
+    # The live board drops it from the overdue list without a reload.
+    expect(overdue).to_have_count(0)

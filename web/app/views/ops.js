@@ -61,6 +61,8 @@ async function readStream(token, onBoard, signal) {
 
 function boardView(board, reasons) {
   const overdueIds = new Set((board.overdue?.items || []).map((item) => item.item_id));
+  const overdueByStage = {};
+  for (const item of board.overdue?.items || []) overdueByStage[item.state] = (overdueByStage[item.state] || 0) + 1;
   const percent = (value) => `${(value * 100).toLocaleString(formatLocale(), { maximumFractionDigits: 1 })} %`;
   const lots = board.lots || [];
   // Throughput: items through sanitization lots per hour over the lots the board lists.
@@ -75,8 +77,9 @@ function boardView(board, reasons) {
   return h("div", { class: "board" },
     h("h2", {}, t("ops.by_stage")),
     h("ol", { class: "stages" }, STAGES.map((stage) =>
-      h("li", { class: "stage", dataset: { stage } }, h("span", { class: "stage-name" }, t(`item.state.${stage}`)),
-        h("strong", { class: "stage-count" }, String(board.counts_by_stage?.[stage] ?? 0))))),
+      h("li", { class: `stage${overdueByStage[stage] ? " overdue" : ""}`, dataset: { stage } }, h("span", { class: "stage-name" }, t(`item.state.${stage}`)),
+        h("strong", { class: "stage-count" }, String(board.counts_by_stage?.[stage] ?? 0)),
+        overdueByStage[stage] ? h("span", { class: "stage-overdue" }, t("ops.stage_overdue", { count: overdueByStage[stage] })) : null))),
     h("div", { class: "board-grid" },
       h("section", { class: "card" },
         h("h2", {}, t("ops.quarantine", { count: board.quarantine?.count ?? 0 })),
@@ -89,7 +92,7 @@ function boardView(board, reasons) {
       h("section", { class: "card overdue-card" },
         h("h2", {}, t("ops.overdue", { count: board.overdue?.count ?? 0 })),
         (board.overdue?.items || []).length
-          ? h("ul", { class: "plain overdue-list" }, board.overdue.items.slice(0, 15).map((item) =>
+          ? h("ul", { class: "plain overdue-list" }, board.overdue.items.map((item) =>
             h("li", { class: "overdue", dataset: { item: item.item_id } }, h("strong", {}, "⚠ "), `${item.sku} — ${t(`item.state.${item.state}`)}`,
               item.since ? ` · ${t("ops.since", { date: formatDateTime(item.since) })}` : "")))
           : h("p", { class: "ok" }, t("ops.none_overdue"))),
@@ -261,6 +264,7 @@ addMessages({
     "ops.overdue": "En retard ({count})",
     "ops.since": "depuis le {date}",
     "ops.none_overdue": "Rien en retard.",
+    "ops.stage_overdue": "⚠ {count} en retard",
     "ops.chart_reason": "Retours par motif",
     "ops.chart_category": "Taux de retour par catégorie d'hygiène",
     "ops.chart_throughput": "Débit : articles assainis par heure",
@@ -305,6 +309,7 @@ addMessages({
     "ops.overdue": "Overdue ({count})",
     "ops.since": "since {date}",
     "ops.none_overdue": "Nothing overdue.",
+    "ops.stage_overdue": "⚠ {count} overdue",
     "ops.chart_reason": "Returns by reason",
     "ops.chart_category": "Return rate by hygiene class",
     "ops.chart_throughput": "Throughput: items sanitized per hour",
