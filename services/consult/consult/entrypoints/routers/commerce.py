@@ -81,11 +81,11 @@ def share_product(
 @router.put("/{session_id}/cart", status_code=204)
 def share_cart(session_id: uuid.UUID, body: CartShare, container: ContainerDep, token: ShopperToken = None) -> None:
     """The shopper lends the call their cart (its token proves it is theirs)."""
-    _, role = commerce.participant(container.uow(), session_id, shopper_token=token or "", principal=None)
+    # Only the session's shopper: a missing or wrong X-Shopper-Token is a plain 404.
+    commerce.participant(container.uow(), session_id, shopper_token=token or "", principal=None)
     commerce.attach_cart(
         container.uow(), container.checkout, session_id, cart_id=body.cart_id, cart_token=body.cart_token
     )
-    _ = role
 
 
 @router.post("/{session_id}/cart/lines", status_code=201)
