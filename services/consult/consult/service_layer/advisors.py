@@ -17,13 +17,11 @@ from vitrine_shared.auth.principal import Principal, Role
 from vitrine_shared.events.contracts import StaffRegistered
 from vitrine_shared.problems import Forbidden, NotFound, Unprocessable
 
-DEFAULT_WEEKLY = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
-
-
 def on_staff_registered(event: StaffRegistered, uow: ConsultUnitOfWork) -> None:
-    """Consumer handler: a new staff member with the advisor role gets a profile (default
-    schedule, both languages, to be edited). A profile seeded by email before the event arrived
-    is claimed by that email, so seed and event meet in one row whichever comes first."""
+    """Consumer handler: a new staff member with the advisor role gets a profile (both
+    languages, no skills and no hours yet: not bookable until they or ops set their schedule).
+    A profile seeded by email before the event arrived is claimed by that email, so seed and
+    event meet in one row whichever comes first."""
     if "advisor" not in event.roles:
         return
     ensure_advisor(uow, staff_id=event.staff_id, email=event.email, display_name=event.display_name)
@@ -44,7 +42,7 @@ def ensure_advisor(
     if advisor is None:
         advisor = uow.advisors.by_email(address)
     if advisor is None:
-        advisor = Advisor(email=address, display_name=display_name, staff_id=staff_id, weekly_hours=DEFAULT_WEEKLY)
+        advisor = Advisor(email=address, display_name=display_name, staff_id=staff_id)
         for key, value in (defaults or {}).items():
             setattr(advisor, key, value)
         advisor.schedule()  # refuse a malformed default before it is stored

@@ -23,8 +23,12 @@ def test_event_creates_a_profile_only_for_advisors(container) -> None:
         on_staff_registered(registered(f"o-{tag}@vitrine.test", ["ops"]), uow)
         uow.commit()
     with container.uow() as uow:
-        assert uow.advisors.by_email(f"a-{tag}@vitrine.test") is not None
-        assert uow.advisors.by_email(f"o-{tag}@vitrine.test") is None
+        created = uow.advisors.by_email(f"a-{tag}@vitrine.test")
+        assert created is not None and uow.advisors.by_email(f"o-{tag}@vitrine.test") is None
+        # Not bookable until someone sets their hours and skills.
+        assert created.weekly_hours == {} and created.skills == []
+        created.active = False  # keep the development database's listings to the demo advisors
+        uow.commit()
 
 
 def test_a_profile_seeded_by_email_is_linked_when_the_event_arrives(container) -> None:
@@ -43,6 +47,8 @@ def test_a_profile_seeded_by_email_is_linked_when_the_event_arrives(container) -
         # The seed running again finds the same row by email or id; nothing is duplicated.
         again, outcome = ensure_advisor(uow, email=email, display_name="Seeded", staff_id=staff_id)
         assert again.id == seeded.id and outcome == "exists"
+        again.active = False
+        uow.commit()
 
 
 def test_the_consumer_applies_a_redelivered_event_once(container) -> None:
@@ -56,4 +62,7 @@ def test_the_consumer_applies_a_redelivered_event_once(container) -> None:
     assert consumer.handle(body.encode()) is Outcome.ACK
     assert consumer.handle(body.encode()) is Outcome.ACK
     with container.uow() as uow:
-        assert uow.advisors.by_email(email) is not None
+        created = uow.advisors.by_email(email)
+        assert created is not None
+        created.active = False
+        uow.commit()
