@@ -17,6 +17,7 @@ from vitrine_shared.auth.principal import Principal, Role
 from vitrine_shared.events.contracts import StaffRegistered
 from vitrine_shared.problems import Forbidden, NotFound, Unprocessable
 
+
 def on_staff_registered(event: StaffRegistered, uow: ConsultUnitOfWork) -> None:
     """Consumer handler: a new staff member with the advisor role gets a profile (both
     languages, no skills and no hours yet: not bookable until they or ops set their schedule).
