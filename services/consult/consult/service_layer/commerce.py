@@ -6,18 +6,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from consult.adapters.changefeed import notify
-from consult.adapters.orm import attributions, session_notes, shared_products
+from consult.adapters.orm import attributions, recordings, session_notes, shared_products
 from consult.domain.session import CallSession, Role, SessionStatus
-from consult.service_layer.sessions import topic
+from consult.service_layer.sessions import remove_files, topic
 from consult.service_layer.unit_of_work import ConsultUnitOfWork
 from vitrine_shared.auth.capabilities import capability_digest
 from vitrine_shared.auth.principal import Principal
 from vitrine_shared.auth.principal import Role as AuthRole
-from vitrine_shared.events.contracts import OrderPaid, ProductShared
+from vitrine_shared.events.contracts import BookingCancelled, OrderPaid, ProductShared
 from vitrine_shared.problems import Forbidden, IllegalTransition, NotFound, Unprocessable
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -264,3 +264,44 @@ def rate(uow: ConsultUnitOfWork, session_id: uuid.UUID, token: str, *, rating: i
         call.rating = rating
         call.rating_comment = (comment or "").strip()[:2000] or None
         uow.commit()
+
+
+def erase_shopper_data(
+    uow: ConsultUnitOfWork, *, booking_id: uuid.UUID | None = None, session_id: uuid.UUID | None = None, token: str
+) -> int:
+    """The shopper's right to be forgotten: their contact details on the booking, the advisor's
+    notes about their calls, and the recordings go; a booking still to come is cancelled first
+    (with its event). Returns how many recording files were removed."""
+    digest = capability_digest(token)
+    with uow:
+        session_ids: list[uuid.UUID] = []
+        if booking_id is not None:
+            booking = uow.bookings.by_token(booking_id, digest, for_update=True)
+            if booking is None:
+                raise NotFound("No booking with this id and token.")
+            if booking.status == "confirmed" and booking.starts_at > datetime.now(UTC):
+                booking.cancel("shopper-erased")
+                uow.publish(BookingCancelled(booking_id=booking.id, reason="shopper-erased"))
+            booking.shopper_name = "-"
+            booking.shopper_email = "erased@invalid"
+            booking.shopper_phone = None
+            call = uow.sessions.by_booking(booking.id)
+            if call is not None:
+                session_ids.append(call.id)
+        if session_id is not None:
+            call = uow.sessions.get(session_id)
+            if call is None or call.shopper_token_digest != digest:
+                raise NotFound("No session with this id and token.")
+            session_ids.append(call.id)
+        for sid in session_ids:
+            uow.session.execute(delete(session_notes).where(session_notes.c.session_id == sid))
+        paths = [
+            row.path
+            for sid in session_ids
+            for row in uow.session.execute(
+                delete(recordings).where(recordings.c.session_id == sid).returning(recordings.c.path)
+            )
+        ]
+        uow.commit()
+    remove_files(paths)
+    return len(paths)

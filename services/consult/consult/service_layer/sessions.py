@@ -361,7 +361,7 @@ def list_recordings(uow: ConsultUnitOfWork, session_id: uuid.UUID) -> list[dict[
         return [dict(row._mapping) for row in rows]
 
 
-def _remove_files(paths: list[str]) -> None:
+def remove_files(paths: list[str]) -> None:
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
             Path(path).unlink()
@@ -377,7 +377,7 @@ def delete_recordings(uow: ConsultUnitOfWork, session_id: uuid.UUID, token: str)
             delete(recordings).where(recordings.c.session_id == session_id).returning(recordings.c.path)
         ).all()
         uow.commit()
-    _remove_files([row.path for row in rows])
+    remove_files([row.path for row in rows])
     return len(rows)
 
 
@@ -397,5 +397,5 @@ def expire_recordings(uow: ConsultUnitOfWork, *, now: datetime | None = None, li
             delete(recordings).where(recordings.c.id.in_(ids)).returning(recordings.c.path)
         ).all()
         uow.commit()
-    _remove_files([row.path for row in rows])
+    remove_files([row.path for row in rows])
     return len(rows)

@@ -214,3 +214,41 @@ def test_a_product_pushed_on_the_socket_appears_on_the_shoppers_screen(live_url,
             assert (await next_of(shopper, "error"))["code"] == "forbidden"
 
     asyncio.run(scenario())
+
+
+def test_the_shopper_erases_their_booking_notes_and_recordings(
+    client: TestClient, make_advisor, staff_token, container, tmp_path
+) -> None:
+    from datetime import timedelta
+
+    advisor = make_advisor()
+    day = (datetime.now(UTC) + timedelta(days=4)).date()
+    booked = client.post(
+        "/api/consult/bookings",
+        json={
+            "starts_at": datetime(day.year, day.month, day.day, 15, tzinfo=UTC).isoformat(),
+            "mode": "video",
+            "language": "fr",
+            "category": advisor.skills[0],
+            "shopper": {"name": "Effacée", "email": "erase-me@example.test", "phone": "+1 514 555 0100"},
+        },
+    ).json()
+    token = {"X-Booking-Token": booked["token"]}
+    session_id = client.post(f"/api/consult/bookings/{booked['id']}/session", headers=token).json()["session_id"]
+    own = bearer(staff_token("advisor", subject=str(advisor.staff_id)))
+    client.post(f"/api/consult/sessions/{session_id}/notes", json={"text": "Prefers silk."}, headers=own)
+    recording = tmp_path / "shopper.webm"
+    recording.write_bytes(b"webm")
+    sessions.register_recordings(
+        container.uow(), uuid.UUID(session_id), {"shopper": str(recording)}, instance="t", retention=timedelta(days=1)
+    )
+    assert (
+        client.delete(f"/api/consult/bookings/{booked['id']}", headers={"X-Booking-Token": "guess"}).status_code == 404
+    )
+    assert client.delete(f"/api/consult/bookings/{booked['id']}", headers=token).status_code == 204
+    assert client.get(f"/api/consult/sessions/{session_id}/notes", headers=own).json() == []
+    assert not recording.exists()
+    with container.uow() as uow:
+        booking = uow.bookings.get(uuid.UUID(booked["id"]))
+        assert booking.shopper_email == "erased@invalid" and booking.shopper_phone is None
+        assert booking.status == "cancelled" and booking.cancel_reason == "shopper-erased"

@@ -12,6 +12,7 @@ from consult.domain.availability import zone
 from consult.domain.model import Advisor, Booking
 from consult.entrypoints.dependencies import BookingToken, ContainerDep
 from consult.service_layer import booking as booking_service
+from consult.service_layer import commerce
 from vitrine_shared.http import public_router
 
 router = public_router(tags=["booking"])
@@ -160,6 +161,13 @@ def reschedule_booking(
     booking_id: uuid.UUID, body: BookingReschedule, token: BookingToken, container: ContainerDep
 ) -> BookingPublic:
     return _public(*booking_service.reschedule(container.uow(), booking_id, token, starts_at=body.starts_at))
+
+
+@router.delete("/bookings/{booking_id}", status_code=204)
+def erase_booking(booking_id: uuid.UUID, token: BookingToken, container: ContainerDep) -> None:
+    """The shopper erases their booking's personal data (cancelling it if it is still to come),
+    the advisor's notes about the call and its recordings."""
+    commerce.erase_shopper_data(container.uow(), booking_id=booking_id, token=token)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic)

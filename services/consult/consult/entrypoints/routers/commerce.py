@@ -101,6 +101,12 @@ def add_to_cart(
     return commerce.add_to_cart(container.uow(), container.checkout, session_id, sku=body.sku, quantity=body.quantity)
 
 
+@router.delete("/{session_id}/shopper-data", status_code=204)
+def erase_my_call_data(session_id: uuid.UUID, container: ContainerDep, token: ShopperToken = None) -> None:
+    """The shopper erases what consult keeps about their call: notes about them, recordings."""
+    commerce.erase_shopper_data(container.uow(), session_id=session_id, token=token or "")
+
+
 @router.post("/{session_id}/rating", status_code=204)
 def rate_call(session_id: uuid.UUID, body: RatingIn, container: ContainerDep, token: ShopperToken = None) -> None:
     commerce.rate(container.uow(), session_id, token or "", rating=body.rating, comment=body.comment)
