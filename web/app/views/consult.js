@@ -345,14 +345,18 @@ export async function advisorView() {
 // ---- The call ----------------------------------------------------------------------------------
 
 export async function callView({ id }) {
+  const invite = new URLSearchParams(location.hash.slice(1)).get("invite");
+  if (invite) rememberCall(id, { role: "guest", token: invite });
   const credentials = callCredentials(id);
   const staff = staffSession();
-  const role = credentials ? "shopper" : staff?.roles.includes("advisor") ? "advisor" : null;
+  const role = credentials ? credentials.role || "shopper" : staff?.roles.includes("advisor") ? "advisor" : null;
   if (!role) return h("section", {}, h("h1", {}, t("call.title")), alertBox(t("call.no_access")));
-  const shopperHeaders = credentials ? { "X-Shopper-Token": credentials.token } : {};
+  const shopperHeaders = role === "shopper" ? { "X-Shopper-Token": credentials.token } : {};
   const statusLine = h("p", { class: "call-status", role: "status", id: "call-status" }, t("call.connecting"));
   const localVideo = h("video", { id: "local-video", autoplay: true, muted: true, playsinline: true, "aria-label": t("call.you") });
   const remoteVideo = h("video", { id: "remote-video", autoplay: true, playsinline: true, "aria-label": t("call.them") });
+  const extraRemotes = h("div", { class: "extra-remotes" });
+  let serverTracks = 0;
   const muteButton = h("button", { type: "button", "aria-pressed": "false", id: "mute" }, t("call.mute"));
   const cameraButton = h("button", { type: "button", "aria-pressed": "false", id: "camera" }, t("call.camera_off"));
   const hangButton = h("button", { type: "button", class: "danger", id: "hangup" }, t("call.hangup"));
@@ -366,6 +370,11 @@ export async function callView({ id }) {
   let ended = false;
   let pendingIce = [];
   let relayed = false;
+  // Answers come back in the order offers went out, one each: only the answer to our latest
+  // offer (per target) is applied, so a repeated offer never meets a stale answer.
+  const offers = { peer: 0, server: 0 };
+  const answers = { peer: 0, server: 0 };
+  let pcTarget = "peer";
 
   try {
     local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
@@ -380,13 +389,25 @@ export async function callView({ id }) {
     pc?.close();
     pendingIce = [];
     pc = new RTCPeerConnection({ iceServers });
+    pcTarget = target;
     pc.onicecandidate = (event) => {
       if (target === "peer") send({ type: "ice", candidate: event.candidate ? event.candidate.toJSON() : null });
     };
     pc.ontrack = (event) => {
-      if (!remoteVideo.srcObject || target === "server") remoteVideo.srcObject = event.streams[0] || new MediaStream([event.track]);
+      if (target === "peer") {
+        remoteVideo.srcObject = event.streams[0] || new MediaStream([event.track]);
+        return;
+      }
+      // On the relay each other participant arrives as a video track of its own.
+      if (event.track.kind !== "video") return;
+      serverTracks += 1;
+      const stream = new MediaStream([event.track]);
+      if (serverTracks === 1) remoteVideo.srcObject = stream;
+      else extraRemotes.append(h("video", { id: `remote-video-${serverTracks}`, class: "remote-extra", autoplay: true, playsinline: true, muted: true, "aria-label": t("call.them") }));
+      if (serverTracks > 1) extraRemotes.lastChild.srcObject = stream;
     };
     pc.onconnectionstatechange = () => {
+      page.dataset.media = `${target}:${pc.connectionState}`;
       if (pc.connectionState === "connected") {
         statusLine.textContent = t("call.connected");
         if (target === "peer") send({ type: "media", state: "connected" });
@@ -411,6 +432,7 @@ export async function callView({ id }) {
     const peer = newPeer();
     addLocalTracks(peer);
     await peer.setLocalDescription(await peer.createOffer());
+    offers.peer += 1;
     send({ type: "offer", sdp: peer.localDescription.sdp });
   };
 
@@ -428,14 +450,20 @@ export async function callView({ id }) {
     relayed = true;
     statusLine.textContent = t("call.relayed");
     const peer = newPeer("server");
+    serverTracks = 0;
+    replace(extraRemotes);
+    remoteVideo.srcObject = null;
     addLocalTracks(peer, { videoOnly: true });
-    for (let i = 1; i < Math.max(streams || 2, 2); i++) peer.addTransceiver("video", { direction: "recvonly" });
+    // `streams` remote videos: the sendrecv line brings one, each recvonly line one more.
+    for (let i = 1; i < (streams || 1); i++) peer.addTransceiver("video", { direction: "recvonly" });
     await peer.setLocalDescription(await peer.createOffer());
     await new Promise((resolve) => {
       if (peer.iceGatheringState === "complete") return resolve();
       peer.addEventListener("icegatheringstatechange", () => peer.iceGatheringState === "complete" && resolve());
       setTimeout(resolve, 3000);
     });
+    if (peer !== pc) return; // a newer move to the relay took over meanwhile
+    offers.server += 1;
     send({ type: "offer", sdp: peer.localDescription.sdp, target: "server" });
   };
 
@@ -477,7 +505,9 @@ export async function callView({ id }) {
 
   const pushed = h("ul", { class: "plain pushed-list", id: "pushed-products" });
   if (role === "shopper") {
-    replace(side, h("h2", {}, t("call.products")), h("p", { class: "muted" }, t("call.products_lead")), pushed);
+    replace(side, h("h2", {}, t("call.products")), h("p", { class: "muted" }, t("call.products_lead")), pushed, inviteCompanion(id, shopperHeaders));
+  } else if (role === "guest") {
+    replace(side, h("p", {}, t("call.guest_lead")));
   } else {
     replace(side, advisorTools(id, staff.token));
   }
@@ -538,19 +568,25 @@ export async function callView({ id }) {
             replace(after, alertBox(problemMessage(error)));
           }
         }
-        if (message.topology === "relay") await moveToRelay(2);
+        if (message.topology === "relay") await moveToRelay(message.streams || (role === "guest" ? 2 : 1));
         else if (role === "advisor" && message.peer_present) await offerToPeer();
         break;
       case "peer-joined":
-        statusLine.textContent = t("call.connecting");
-        if (role === "advisor" && !relayed) await offerToPeer();
+        statusLine.textContent = message.role === "companion" || message.role === "supervisor" ? t("call.third_joined") : t("call.connecting");
+        if (role === "advisor" && !relayed && message.role === "shopper") await offerToPeer();
         break;
       case "offer":
         if (message.from !== "server" && role === "shopper" && !relayed) await answerPeer(message.sdp);
         break;
-      case "answer":
-        if (pc && pc.signalingState === "have-local-offer") await pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+      case "answer": {
+        const from = message.from === "server" ? "server" : "peer";
+        answers[from] += 1;
+        if (answers[from] === offers[from] && pc && pcTarget === from && pc.signalingState === "have-local-offer") {
+          await pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+          for (const candidate of pendingIce.splice(0)) await pc.addIceCandidate(candidate).catch(() => null);
+        }
         break;
+      }
       case "ice":
         if (!pc || relayed) break;
         if (!message.candidate) break;
@@ -580,7 +616,7 @@ export async function callView({ id }) {
   const connect = () => {
     ws = new WebSocket(wsUrl(`/api/consult/sessions/${id}/signal`));
     const resume = Number(sessionStorage.getItem(lastSeqKey) || 0);
-    ws.onopen = () => send(role === "shopper"
+    ws.onopen = () => send(role !== "advisor"
       ? { type: "hello", role, token: credentials.token, resume_after: resume }
       : { type: "hello", role, access_token: staff.token, resume_after: resume });
     let chain = Promise.resolve();
@@ -620,13 +656,34 @@ export async function callView({ id }) {
     statusLine,
     h("div", { class: "call-layout" },
       h("div", { class: "videos" },
-        h("figure", { class: "remote" }, remoteVideo, h("figcaption", {}, role === "shopper" ? t("call.advisor") : t("call.shopper"))),
+        h("figure", { class: "remote" }, remoteVideo, h("figcaption", {}, role === "advisor" ? t("call.shopper") : t("call.advisor"))),
+        extraRemotes,
         h("figure", { class: "local" }, localVideo, h("figcaption", {}, t("call.you"))),
         h("div", { class: "call-controls" }, muteButton, cameraButton, hangButton)),
       side),
     after);
   connect();
   return page;
+}
+
+function inviteCompanion(sessionId, headers) {
+  const area = h("div", { "aria-live": "polite" });
+  return h("div", { class: "invite" },
+    h("h2", {}, t("call.invite_title")),
+    h("button", {
+      type: "button", class: "secondary",
+      onclick: async () => {
+        try {
+          const invitation = await api(`/api/consult/sessions/${sessionId}/companions`, { method: "POST", headers });
+          const link = `${location.origin}/appel/${sessionId}#invite=${encodeURIComponent(invitation.guest_token)}`;
+          replace(area, h("label", { for: "invite-link" }, t("call.invite_link")),
+            h("input", { id: "invite-link", readonly: true, value: link, onfocus: (event) => event.target.select() }));
+        } catch (error) {
+          replace(area, alertBox(problemMessage(error)));
+        }
+      },
+    }, t("call.invite")),
+    area);
 }
 
 /** Tags are lowercase letters, digits and dashes: "Châle léger" becomes "chale-leger". */
@@ -771,6 +828,11 @@ addMessages({
     "call.save_notes": "Enregistrer",
     "call.notes_saved": "Notes enregistrées.",
     "call.back_console": "Retour à la console",
+    "call.third_joined": "Une troisième personne se joint à l'appel…",
+    "call.guest_lead": "Vous accompagnez un proche dans son appel avec un conseiller.",
+    "call.invite_title": "Inviter un proche",
+    "call.invite": "Créer un lien d'invitation",
+    "call.invite_link": "Lien à envoyer (valable pour cet appel)",
   },
   en: {
     "lang.fr": "French", "lang.en": "English",
@@ -861,5 +923,10 @@ addMessages({
     "call.save_notes": "Save",
     "call.notes_saved": "Notes saved.",
     "call.back_console": "Back to the console",
+    "call.third_joined": "A third person is joining the call…",
+    "call.guest_lead": "You are joining a relative's call with an advisor.",
+    "call.invite_title": "Invite someone",
+    "call.invite": "Create an invitation link",
+    "call.invite_link": "Link to send (valid for this call)",
   },
 });
