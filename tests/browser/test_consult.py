@@ -241,3 +241,48 @@ def test_a_companion_joins_and_the_call_moves_to_the_relay(browser: Browser, cam
     finally:
         for context in contexts:
             context.close()
+
+
+def test_the_advisor_console_lists_todays_bookings(
+    page: Page, camille_on_duty, edge_api: httpx.Client, screenshot
+) -> None:
+    zone = ZoneInfo("America/Montreal")
+    slots = edge_api.get(
+        "/api/consult/slots",
+        params={
+            "mode": "video",
+            "language": "fr",
+            "advisor_id": camille_on_duty["id"],
+            "time_zone": "America/Montreal",
+        },
+    ).json()["slots"]
+    today = datetime.now(zone).date()
+    todays = [slot for slot in slots if datetime.fromisoformat(slot["starts_at"]).astimezone(zone).date() == today]
+    if not todays:
+        pytest.skip("no bookable slot left today in Montreal (run after 23:30)")
+    name = f"Client {uuid.uuid4().hex[:6]}"
+    booked = edge_api.post(
+        "/api/consult/bookings",
+        json={
+            "starts_at": todays[-1]["starts_at"],
+            "mode": "video",
+            "language": "fr",
+            "advisor_id": camille_on_duty["id"],
+            "time_zone": "America/Montreal",
+            "shopper": {"name": name, "email": f"web-{uuid.uuid4().hex[:8]}@example.com"},
+        },
+    )
+    assert booked.status_code == 201, booked.text
+    try:
+        page.goto("/staff?next=/conseillers")
+        page.get_by_label("Courriel").fill("camille@vitrine.test")
+        page.get_by_label("Mot de passe").fill("vitrine-demo-2026")
+        page.get_by_role("button", name="Se connecter").click()
+        entry = page.locator(f'[data-booking="{booked.json()["id"]}"]')
+        expect(entry).to_contain_text(name)
+        expect(entry.get_by_role("button", name="Ouvrir l'appel")).to_be_visible()
+        screenshot(page, "advisor-today")
+    finally:
+        edge_api.post(
+            f"/api/consult/bookings/{booked.json()['id']}/cancel", headers={"X-Booking-Token": booked.json()["token"]}
+        )

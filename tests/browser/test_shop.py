@@ -80,23 +80,31 @@ def test_product_page_shows_variants_stock_and_price_per_locale(page: Page, new_
     screenshot(page, "product-en")
 
 
-def test_a_service_that_is_down_gives_a_message_not_a_blank_page(page: Page, screenshot) -> None:
-    page.route(
-        "**/api/catalog/**",
-        lambda route: route.fulfill(
-            status=503,
-            content_type="application/problem+json",
-            body='{"type":"about:blank","title":"Service Unavailable","status":503}',
-        ),
-    )
+def test_a_service_that_is_down_gives_a_message_not_a_blank_page(page: Page, new_product, screenshot) -> None:
+    unavailable = {
+        "status": 503,
+        "content_type": "application/problem+json",
+        "body": '{"type":"about:blank","title":"Service Unavailable","status":503}',
+    }
+    # Search down: the home page keeps its departments and says what is missing.
+    page.route("**/api/catalog/search**", lambda route: route.fulfill(**unavailable))
     page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue chez Vitrine")
+    expect(page.get_by_role("link", name="Chaussures")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("momentanément indisponible")
+    screenshot(page, "search-down")
+    # The whole catalog down: a product page says so, with a retry that works once it is back.
+    product = new_product()
+    page.route("**/api/catalog/**", lambda route: route.fulfill(**unavailable))
+    page.goto(f"/produits/{product['id']}")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("momentanément indisponible")
     expect(alert.get_by_role("button", name="Réessayer")).to_be_visible()
     screenshot(page, "catalog-down")
     page.unroute("**/api/catalog/**")
+    page.unroute("**/api/catalog/search**")
     alert.get_by_role("button", name="Réessayer").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue chez Vitrine")
+    expect(page.get_by_role("heading", level=1)).to_have_text(product["name"]["fr"])
 
 
 def test_phone_sized_product_search(phone_page: Page, screenshot) -> None:

@@ -9,12 +9,18 @@ import { categoryLabel, colourLabel, productGrid } from "../ui.js";
 const FACETS = ["category", "brand", "size", "colour"];
 const PRICE_BANDS = { "0-25": [0, 2500], "25-50": [2500, 5000], "50-100": [5000, 10000], "100-200": [10000, 20000], "200+": [20000, null] };
 
+// The departments shown when the catalog's search cannot list them (it names them in its facets).
+const KNOWN_CATEGORIES = ["chaussures", "robes", "hauts", "pantalons", "manteaux", "accessoires", "sport", "plein-air", "maison", "literie", "cosmetiques", "electronique", "maillots", "sous-vetements"];
+
 export async function homeView() {
-  const [overview, featured] = await Promise.all([
+  // Each part of the home page stands alone: a search outage leaves the rest of the page usable.
+  const [overview, featured] = await Promise.allSettled([
     api(`/api/catalog/search?per_page=1&lang=${language()}`),
     api(`/api/catalog/search?per_page=8&consult_available=true&in_stock=true&lang=${language()}`),
   ]);
-  const categories = (overview.facets?.category || []).slice(0, 14);
+  const categories = overview.status === "fulfilled"
+    ? (overview.value.facets?.category || []).slice(0, 14)
+    : KNOWN_CATEGORIES.map((value) => ({ value, count: null }));
   return h(
     "section",
     { class: "home" },
@@ -26,10 +32,13 @@ export async function homeView() {
     h("ul", { class: "category-list" },
       categories.map((facet) =>
         h("li", {}, h("a", { href: `/categories/${encodeURIComponent(facet.value)}`, "data-link": true, dataset: { category: facet.value } },
-          categoryLabel(facet.value), h("span", { class: "count" }, ` (${facet.count})`))),
+          categoryLabel(facet.value), facet.count == null ? null : h("span", { class: "count" }, ` (${facet.count})`))),
       )),
     h("h2", {}, t("home.featured")),
-    productGrid(featured.items || []),
+    featured.status === "fulfilled"
+      ? productGrid(featured.value.items || [])
+      : h("div", { class: "alert", role: "alert" }, h("p", {}, t("home.featured_unavailable")),
+        h("button", { type: "button", onclick: () => navigate("/") }, t("common.retry"))),
   );
 }
 

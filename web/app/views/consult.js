@@ -277,7 +277,12 @@ export async function advisorView() {
       h("a", { href: "/staff?next=/conseillers", "data-link": true }, t("staff.login.title")));
   }
   const me = await api("/api/consult/advisors/me", { token: session.token });
-  const bookings = await api(`/api/consult/advisors/${me.id}/bookings?days=1`, { token: session.token });
+  // The agenda covers a day either side of now: keep the bookings of today, in this browser's zone.
+  const day = (iso) => new Intl.DateTimeFormat("en-CA", { timeZone: timeZone() }).format(new Date(iso));
+  const today = day(new Date().toISOString());
+  const bookings = (await api(`/api/consult/advisors/${me.id}/bookings?days=1`, { token: session.token }))
+    .filter((booking) => day(booking.starts_at) === today)
+    .sort((a, b) => a.starts_at.localeCompare(b.starts_at));
   const queueList = h("ol", { class: "queue-list", id: "live-queue" });
   const queueStatus = h("p", { class: "live", role: "status" }, t("ops.connecting"));
   const message = h("div", { "aria-live": "assertive" });
