@@ -26,6 +26,12 @@ class Container(ServiceContainer[Settings, CatalogUnitOfWork]):
     def search_index(self) -> SearchIndex:
         return SearchIndex(self.search, alias=self.settings.search_alias)
 
+    @cached_property
+    def indexing_index(self) -> SearchIndex:
+        """The same index for the indexer and the CLIs, with a patient client."""
+        client = make_search_client(self.settings.elasticsearch_url, timeout=self.settings.indexing_timeout_s)
+        return SearchIndex(client, alias=self.settings.search_alias)
+
     def readiness_checks(self) -> dict[str, ReadinessCheck]:
         return {**super().readiness_checks(), "search": lambda: check_search(self.search)}
 

@@ -13,6 +13,8 @@ class Settings(ServiceSettings):
     search_alias: str = Field(default="catalog-products", pattern=r"^[a-z0-9][a-z0-9_-]{0,60}$")
     # A search that cannot answer in this time answers 503 instead of holding the shopper.
     search_timeout_s: float = Field(default=3.0, gt=0, le=30)
+    # Bulk writes and rebuilds may take longer on a busy node; they never hold a shopper.
+    indexing_timeout_s: float = Field(default=30.0, gt=0, le=300)
     index_interval_s: float = Field(default=1.0, gt=0, le=60)
     index_batch_size: int = Field(default=500, ge=1, le=5000)
     reservation_sweep_interval_s: float = Field(default=15.0, gt=0, le=3600)

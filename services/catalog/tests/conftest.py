@@ -102,8 +102,8 @@ def index_now(container: Container) -> Callable[[], None]:
     from catalog.service_layer import search
 
     def drain() -> None:
-        search.index_pending(container.uow, container.search_index)
-        container.search_index.refresh()
+        search.index_pending(container.uow, container.indexing_index)
+        container.indexing_index.refresh()
 
     return drain
 
@@ -117,5 +117,5 @@ def seeded(container: Container) -> None:
     products = demo_products()
     for start in range(0, len(products), 100):
         services.add_missing_products(container.uow(), products[start : start + 100], actor="seed")
-    search.index_pending(container.uow, container.search_index)
-    container.search_index.refresh()
+    search.index_pending(container.uow, container.indexing_index)
+    container.indexing_index.refresh()

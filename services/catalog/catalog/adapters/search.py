@@ -11,7 +11,7 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from catalog.domain.model import Product, colour_names
-from catalog.domain.text import Language, analyzed, folded
+from catalog.domain.text import Language, analyzed, completion_words, folded, words
 
 ALIAS = "catalog-products"
 
@@ -57,6 +57,8 @@ INDEX_BODY: dict[str, Any] = {
             "folded": _PREPARED_TEXT,
             "suggest": {**_PREPARED_TEXT, "index_prefixes": {"min_chars": 1, "max_chars": 12}},
             "name_keys": {"type": "keyword"},
+            # "folded|shown" pairs of the names' words, for word completions ("chau" -> chaussures).
+            "name_words": {"type": "keyword"},
             "brand": {"type": "keyword"},
             "categories": {"type": "keyword"},
             "sizes": {"type": "keyword"},
@@ -108,6 +110,7 @@ def document(product: Product) -> dict[str, Any]:
         "folded": folded(f"{names} {product.brand}"),
         "suggest": folded(names),
         "name_keys": [folded(product.name_fr), folded(product.name_en)],
+        "name_words": completion_words(f"{product.name_fr} {product.name_en}"),
         "brand": product.brand,
         "categories": product.categories,
         "sizes": sorted({variant.size for variant in product.variants if variant.size}),
@@ -263,7 +266,11 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
 
 def suggest_body(text: str, size: int) -> dict[str, Any]:
     typed = folded(text)
+    typed_words = words(text)
+    # Only [a-z0-9] reaches the pattern (folded words), so nothing typed can act as regex syntax.
+    last = typed_words[-1] if typed_words else ""
     return {
+        "aggs": {"words": {"terms": {"field": "name_words", "include": f"{last}.*", "size": size}}},
         "query": {
             "bool": {
                 "must": [{"match_bool_prefix": {"suggest": {"query": typed}}}],

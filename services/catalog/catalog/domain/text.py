@@ -151,3 +151,15 @@ def analyzed(text: str, language: Language) -> str:
 
 def folded(text: str) -> str:
     return " ".join(words(text))
+
+
+def completion_words(text: str) -> list[str]:
+    """`folded|shown` for each word of three letters or more ("ete|été"): completions match on the
+    folded half and show the written one."""
+    pairs = set()
+    for raw in re.findall(r"\w+", _ELISION.sub("", _CONTROL.sub(" ", text))):
+        shown = raw.lower()
+        key = fold(shown)
+        if len(key) >= 3 and _WORD.fullmatch(key) and key not in STOP_WORDS["fr"] | STOP_WORDS["en"]:
+            pairs.add(f"{key}|{shown}")
+    return sorted(pairs)

@@ -151,7 +151,7 @@ def import_file(container: Container, path: Path, *, batch_size: int, file_forma
 def reindex(container: Container, batch: int) -> int:
     with tqdm(unit=" products", desc="reindexing", file=sys.stderr, mininterval=0.5) as progress:
         name, total, left = search.rebuild_index(
-            container.uow, container.search_index, batch=batch, progress=progress.update
+            container.uow, container.indexing_index, batch=batch, progress=progress.update
         )
     print(f"catalog: {total} products indexed into {name}; alias swapped (removed {', '.join(left) or 'nothing'})")
     return 0
@@ -160,7 +160,7 @@ def reindex(container: Container, batch: int) -> int:
 def index_status(container: Container) -> int:
     with container.uow() as uow:
         waiting = uow.products.pending_count()
-    differences = search.index_differences(container.uow, container.search_index)
+    differences = search.index_differences(container.uow, container.indexing_index)
     print(f"catalog: {waiting} products waiting to be indexed; {len(differences)} documents differ from the database")
     for sku in differences[:20]:
         print(f"  {sku}")

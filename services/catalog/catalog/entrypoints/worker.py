@@ -10,7 +10,7 @@ def jobs(container: Container) -> list[PeriodicJob]:
         PeriodicJob(
             "catalog-indexer",
             settings.index_interval_s,
-            lambda: search.index_pending(container.uow, container.search_index, batch=settings.index_batch_size),
+            lambda: search.index_pending(container.uow, container.indexing_index, batch=settings.index_batch_size),
         ),
         PeriodicJob(
             "catalog-reservation-expiry",

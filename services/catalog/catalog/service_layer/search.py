@@ -91,7 +91,11 @@ def suggest(index: SearchIndex, text: str, *, language: str, size: int = 8) -> d
                 "sku": source["sku"],
             }
         )
-    return {"query": text, "suggestions": suggestions}
+    completions = [
+        {"text": bucket["key"].split("|", 1)[1], "count": bucket["doc_count"]}
+        for bucket in response.get("aggregations", {}).get("words", {}).get("buckets", [])
+    ]
+    return {"query": text, "completions": completions, "suggestions": suggestions}
 
 
 Prepared = tuple[list[tuple[uuid.UUID, int]], list[tuple[dict[str, Any], int]], set[uuid.UUID]]
@@ -154,6 +158,22 @@ def rebuild_index(
     """Zero-downtime reindex from the database: a new versioned index is filled while the old
     one keeps serving (and the indexer writes to both), then the alias moves in one call."""
     name = index.create_index()
+    try:
+        return _fill_and_swap(uow_factory, index, name, batch=batch, progress=progress)
+    except Exception:
+        # A failed rebuild leaves nothing behind: the alias never moved, the live index serves on.
+        index.client.indices.delete(index=name, ignore_unavailable=True)
+        raise
+
+
+def _fill_and_swap(
+    uow_factory: Callable[[], CatalogUnitOfWork],
+    index: SearchIndex,
+    name: str,
+    *,
+    batch: int,
+    progress: Callable[[int], None],
+) -> tuple[str, int, list[str]]:
     index.start_building(name)
     with uow_factory() as uow:
         # Everything queued after this version is newer than what we are about to read, and the

@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog.domain.text import analyzed, folded, stems, words
+from catalog.domain.text import analyzed, completion_words, folded, stems, words
 
 
 def test_accents_are_folded_and_elisions_removed() -> None:
@@ -30,3 +30,7 @@ def test_stop_words_go_and_hostile_text_is_harmless() -> None:
     assert folded("\x00robe\x1b[31m 👗 \u202e") == "robe 31m"
     assert folded("فستان") == ""
     assert stems("", "en") == []
+
+
+def test_completion_words_pair_the_folded_and_the_written_word() -> None:
+    assert completion_words("Robe d'été en lin") == ["ete|été", "lin|lin", "robe|robe"]
