@@ -49,16 +49,34 @@ def test_autocomplete_is_usable_with_the_keyboard(page: Page) -> None:
     page.goto("/")
     search = page.get_by_role("combobox", name="Rechercher un produit")
     search.fill("chauss")
-    expect(page.get_by_role("option").first).to_be_visible()
+    # Words completing the typed one come first (they search), then product names (they open).
+    words = page.locator('[role="option"][data-kind="word"]')
+    products = page.locator('[role="option"][data-kind="product"]')
+    expect(products.first).to_be_visible()
     search.press("ArrowDown")
     first = page.get_by_role("option").first
     expect(first).to_have_attribute("aria-selected", "true")
     expect(search).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
-    chosen = first.inner_text()
-    assert chosen.lower().startswith("chauss"), chosen
+    if words.count():
+        query = words.first.get_attribute("data-query")
+        assert query.startswith("chauss"), query
+        search.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Résultats pour « {query} »")
+        expect(page.locator(".product-card").first).to_be_visible()
+    # A product name opens its page.
+    search.fill("chauss")
+    expect(products.first).to_be_visible()
+    chosen = products.first.inner_text()
+    for _ in range(words.count() + 1):
+        search.press("ArrowDown")
+    expect(products.first).to_have_attribute("aria-selected", "true")
     search.press("Enter")
     expect(page).to_have_url(re.compile(r"/produits/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(chosen)
+    search.fill("chauss")
+    expect(products.first).to_be_visible()
+    search.press("Escape")
+    expect(page.get_by_role("listbox")).to_be_hidden()
 
 
 def test_product_page_shows_variants_stock_and_price_per_locale(page: Page, new_product, screenshot) -> None:

@@ -181,18 +181,32 @@ export function searchBox() {
     active = index;
     if (options[index]) input.setAttribute("aria-activedescendant", options[index].id);
   };
-  const open = (suggestions) => {
-    replace(list, suggestions.map((suggestion, i) =>
+  // Options: words completing the last typed word (they search), then product names (they open
+  // the product). Each option knows where it leads.
+  const go = (option) => {
+    close();
+    if (option.dataset.kind === "word") {
+      input.value = option.dataset.query;
+      navigate(`/recherche?q=${encodeURIComponent(option.dataset.query)}`);
+    } else navigate(`/produits/${option.dataset.productId}`);
+  };
+  const open = (found, typed) => {
+    const head = typed.replace(/\S*$/, "");
+    const words = (found.completions || []).slice(0, 4).map((word) =>
+      ({ kind: "word", label: word.text, count: word.count, query: `${head}${word.text}` }));
+    const products = (found.suggestions || []).map((item) => ({ kind: "product", label: item.text, productId: item.product_id }));
+    const options = [...words, ...products];
+    replace(list, options.map((entry, i) =>
       h("li", {
-        id: `suggestion-${i}`, role: "option", "aria-selected": "false", dataset: { productId: suggestion.product_id },
+        id: `suggestion-${i}`, role: "option", "aria-selected": "false", class: `suggestion ${entry.kind}`,
+        dataset: { kind: entry.kind, query: entry.query, productId: entry.productId },
         onmousedown: (event) => {
           event.preventDefault();
-          close();
-          navigate(`/produits/${suggestion.product_id}`);
+          go(event.currentTarget);
         },
-      }, suggestion.text)));
-    list.hidden = suggestions.length === 0;
-    input.setAttribute("aria-expanded", String(suggestions.length > 0));
+      }, entry.kind === "word" ? [h("span", { class: "visually-hidden" }, `${t("search.search_for")} `), entry.query, entry.count ? h("span", { class: "count" }, ` (${entry.count})`) : null] : entry.label)));
+    list.hidden = options.length === 0;
+    input.setAttribute("aria-expanded", String(options.length > 0));
     active = -1;
   };
   input.addEventListener("input", () => {
@@ -203,7 +217,7 @@ export function searchBox() {
       const ticket = ++latest;
       try {
         const found = await api(`/api/catalog/suggest?q=${encodeURIComponent(text)}&lang=${language()}&size=6`);
-        if (ticket === latest) open(found.suggestions || []);
+        if (ticket === latest) open(found, text);
       } catch {
         close(); // suggestions are a help; the search itself still works
       }
@@ -223,9 +237,7 @@ export function searchBox() {
       close();
     } else if (event.key === "Enter" && active >= 0 && !list.hidden) {
       event.preventDefault();
-      const id = list.children[active].dataset.productId;
-      close();
-      navigate(`/produits/${id}`);
+      go(list.children[active]);
     }
   });
   input.addEventListener("blur", () => setTimeout(close, 100));
