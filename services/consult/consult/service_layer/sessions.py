@@ -265,7 +265,7 @@ def request_relay(
             raise RelayFull(
                 f"The relay on this instance carries its maximum of {max_sessions} calls; "
                 "the call continues peer to peer.",
-                reason=reason,
+                trigger=reason,  # not `reason`: the socket error's `reason` is the sentence above
                 relayed_sessions=relayed,
             )
         call.topology = Topology.RELAY

@@ -127,6 +127,7 @@ def test_admission_control_refuses_the_relayed_call_beyond_the_cap(call_session,
         sessions.request_relay(container.uow(), second, reason="p2p-failed", instance=instance, max_sessions=1)
     assert refused.value.slug == "relay-full"
     assert "maximum of 1" in refused.value.detail
+    assert refused.value.extensions == {"trigger": "p2p-failed", "relayed_sessions": 1}
     assert sessions.get_session(container.uow(), second).topology == "p2p"  # untouched
     # The same request again is idempotent; an ended call frees its place.
     sessions.request_relay(container.uow(), first, reason="p2p-failed", instance=instance, max_sessions=1)
