@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from checkout.adapters.catalog import CatalogPort
-from checkout.adapters.payments import CardDeclined, Intent, PaymentGateway
+from checkout.adapters.payments import CardDeclined, Intent, PaymentGateway, PaymentObjectNotFound
 from checkout.domain.model import (
     MAX_PAYMENT_ATTEMPTS,
     Order,
@@ -373,6 +373,19 @@ def _cancel(uow: CheckoutUnitOfWork, order: Order, reason: str) -> bool:
     return False
 
 
+def _current_intent(payments: PaymentGateway, intent_id: str | None) -> Intent | None:
+    """The intent as the processor sees it now; None when there is none, or when the processor
+    no longer knows it (a wiped test account): nothing can have been paid through it then, and
+    one such order must not hold up the expiry of all the others."""
+    if intent_id is None:
+        return None
+    try:
+        return payments.retrieve_intent(intent_id)
+    except PaymentObjectNotFound:
+        log.warning("payment intent unknown to the processor; expiring the order", extra={"intent_id": intent_id})
+        return None
+
+
 def expire_unpaid_orders(uow: CheckoutUnitOfWork, payments: PaymentGateway, *, at: datetime | None = None) -> int:
     """Cancel pending orders whose stock reservation ran out, unless the processor says they were
     paid after all. Several workers may run this at once (SKIP LOCKED), one order at a time."""
@@ -385,7 +398,7 @@ def expire_unpaid_orders(uow: CheckoutUnitOfWork, payments: PaymentGateway, *, a
             order = uow.orders.get(order_id, for_update=True)
             if order is None or not order.reservation_expired(moment):
                 continue
-            intent = payments.retrieve_intent(order.payment_intent_id) if order.payment_intent_id else None
+            intent = _current_intent(payments, order.payment_intent_id)
             if intent is not None and intent.status == "succeeded":
                 apply_intent_to(uow, order, intent)
             else:

@@ -222,6 +222,29 @@ def test_an_expired_reservation_cancels_the_order_and_its_intent(shopper, catalo
     assert late.json()["current_state"] == "cancelled"
 
 
+def test_an_intent_the_processor_no_longer_knows_does_not_block_expiry(shopper, catalog, container) -> None:
+    from sqlalchemy import update
+
+    from checkout.service_layer.orders import expire_unpaid_orders
+
+    lost, _ = placed(shopper, catalog)
+    fine, _ = placed(shopper, catalog)
+    with container.engine.begin() as db:
+        db.execute(
+            update(orders)
+            .where(orders.c.id == uuid.UUID(lost.order["order_id"]))
+            .values(payment_intent_id=f"pi_gone{uuid.uuid4().hex[:12]}", reservation_expires_at=func.now())
+        )
+        db.execute(
+            update(orders)
+            .where(orders.c.id == uuid.UUID(fine.order["order_id"]))
+            .values(reservation_expires_at=func.now())
+        )
+    expire_unpaid_orders(container.uow(), container.payments)
+    assert lost.read_order()["status"] == "cancelled"
+    assert fine.read_order()["status"] == "cancelled"
+
+
 def test_changing_the_cart_after_a_failed_placement_takes_a_new_reservation(shopper, catalog) -> None:
     a = catalog.stock(f"P-{uuid.uuid4().hex[:8]}", available=1).sku
     b = catalog.stock(f"Q-{uuid.uuid4().hex[:8]}", available=5).sku
