@@ -73,7 +73,11 @@ def consumer(container) -> EventConsumer:
 
 
 def order_paid_event(
-    *, paid_at: datetime | None = None, shipping_minor: int = 995, lines: list[OrderLine] | None = None
+    *,
+    paid_at: datetime | None = None,
+    shipping_minor: int = 995,
+    lines: list[OrderLine] | None = None,
+    order_token_digest: str | None = None,
 ) -> OrderPaid:
     tag = uuid.uuid4().hex[:10]
     lines = lines or [
@@ -109,6 +113,7 @@ def order_paid_event(
         total_minor=subtotal + tax + shipping_minor,
         paid_at=paid_at or datetime.now(UTC) - timedelta(days=2),
         lines=lines,
+        order_token_digest=order_token_digest,
     )
 
 

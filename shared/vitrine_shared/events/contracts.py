@@ -102,6 +102,8 @@ class OrderPaid(EventData):
     paid_at: datetime
     lines: list[OrderLine]
     consult_session_id: uuid.UUID | None = None
+    # SHA-256 of the shopper's order token (never the token): lets returns find the order by it.
+    order_token_digest: str | None = None
 
 
 class OrderCancelled(EventData):

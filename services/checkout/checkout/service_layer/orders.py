@@ -361,6 +361,7 @@ def _paid_event(order: Order) -> OrderPaid:
         paid_at=order.paid_at,
         lines=_event_lines(order),
         consult_session_id=order.consult_session_id,
+        order_token_digest=order.token_digest,
     )
 
 

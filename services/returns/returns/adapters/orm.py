@@ -41,6 +41,7 @@ orders = Table(
     Column("total_minor", BigInteger, nullable=False),
     Column("paid_at", DateTime(timezone=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("order_token_digest", String(64)),
 )
 
 order_lines = Table(

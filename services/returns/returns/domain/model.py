@@ -123,6 +123,7 @@ class Order:
     total_minor: int
     paid_at: datetime
     lines: list[OrderLine] = field(default_factory=list)
+    order_token_digest: str | None = None
 
     def line(self, line_no: int) -> OrderLine | None:
         return next((line for line in self.lines if line.line_no == line_no), None)

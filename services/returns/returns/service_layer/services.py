@@ -47,7 +47,7 @@ from vitrine_shared.problems import Conflict, NotFound, Unprocessable
 
 SHOPPER = Actor(subject="shopper", name=None)
 _RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
-_NO_SUCH_ORDER = "No order matches this order number and email."
+_NO_SUCH_ORDER = "No order matches this order number and email (or order token)."
 _NO_SUCH_RETURN = "No return matches this id and token."
 
 # --- consumed events -------------------------------------------------------------------------
@@ -68,6 +68,7 @@ def record_paid_order(event: OrderPaid, uow: ReturnsUnitOfWork) -> None:
         shipping_minor=event.shipping_minor,
         total_minor=event.total_minor,
         paid_at=event.paid_at,
+        order_token_digest=event.order_token_digest,
         lines=[
             OrderLine(
                 order_id=event.order_id,
@@ -121,21 +122,35 @@ class OrderForReturn:
     window_closes_at: datetime
 
 
-def _order_for(uow: ReturnsUnitOfWork, order_number: str, email: str, *, lock: bool = False) -> Order:
+def _order_for(
+    uow: ReturnsUnitOfWork, order_number: str, email: str | None, *, order_token: str | None = None, lock: bool = False
+) -> Order:
+    """The order, proved by its number plus either the email it was paid with or the shopper's
+    order token (the link checkout gave them)."""
     order = uow.orders.by_number(order_number.strip(), lock=lock)
-    # Compared in constant time and answered alike, so an order number cannot be probed for emails.
-    expected = order.customer_email if order else "\0"
-    matches = hmac.compare_digest(expected.encode(), email.strip().lower().encode())
+    # Compared in constant time and answered alike, so an order number cannot be probed.
+    if order_token is not None:
+        expected = (order.order_token_digest if order else None) or "\0"
+        matches = hmac.compare_digest(expected.encode(), capability_digest(order_token).encode())
+    else:
+        expected = order.customer_email if order else "\0"
+        matches = hmac.compare_digest(expected.encode(), (email or "").strip().lower().encode())
     if order is None or not matches:
         raise NotFound(_NO_SUCH_ORDER)
     return order
 
 
 def find_order(
-    uow: ReturnsUnitOfWork, *, order_number: str, email: str, now: datetime, policy: ReturnsPolicy
+    uow: ReturnsUnitOfWork,
+    *,
+    order_number: str,
+    email: str | None,
+    now: datetime,
+    policy: ReturnsPolicy,
+    order_token: str | None = None,
 ) -> OrderForReturn:
     with uow:
-        order = _order_for(uow, order_number, email)
+        order = _order_for(uow, order_number, email, order_token=order_token)
         returned = uow.orders.returned_quantities(order.id)
         return OrderForReturn(
             order=order,
@@ -170,17 +185,18 @@ def request_return(
     uow: ReturnsUnitOfWork,
     *,
     order_number: str,
-    email: str,
+    email: str | None,
     lines: Sequence[RequestedLine],
     preference: str,
     comment: str,
     now: datetime,
     policy: ReturnsPolicy,
+    order_token: str | None = None,
 ) -> tuple[ReturnRequest, str]:
     """Open an RMA; returns it and the shopper's return token (shown once, stored as a digest)."""
     with uow:
         # The order row is locked so two tabs cannot both return the last unit of a line.
-        order = _order_for(uow, order_number, email, lock=True)
+        order = _order_for(uow, order_number, email, order_token=order_token, lock=True)
         returned = uow.orders.returned_quantities(order.id)
         eligibility.check_request(
             order, lines, preference=preference, already_returned=returned, now=now, policy=policy

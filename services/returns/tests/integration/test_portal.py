@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from returns.adapters.orm import return_items, return_photos, returns
+from vitrine_shared.auth.capabilities import new_capability
 from vitrine_shared.events.contracts import ReturnRequested
 from vitrine_shared.messaging.tables import outbox
 
@@ -59,6 +60,33 @@ def test_unknown_order_and_wrong_email_get_the_same_answer(client: TestClient, p
         },
     )
     assert refused.status_code == 404
+
+
+def test_an_order_is_found_by_number_and_the_shoppers_order_token(client: TestClient, paid_order) -> None:
+    capability = new_capability()
+    order = paid_order(order_token_digest=capability.digest)
+    lookup = {"order_number": order.order_number}
+    found = client.post("/api/returns/orders/lookup", json={**lookup, "order_token": capability.token})
+    assert found.status_code == 200
+    assert found.json()["order_number"] == order.order_number
+    wrong = client.post("/api/returns/orders/lookup", json={**lookup, "order_token": new_capability().token})
+    assert wrong.status_code == 404
+    neither = client.post("/api/returns/orders/lookup", json=lookup)
+    assert neither.status_code == 422
+    opened = client.post(
+        "/api/returns/returns",
+        json={
+            **lookup,
+            "order_token": capability.token,
+            "lines": [{"line_no": 1, "quantity": 1, "reason_code": found_reason(client)}],
+            "preference": "refund",
+        },
+    )
+    assert opened.status_code == 201, opened.text
+
+
+def found_reason(client: TestClient) -> str:
+    return next(iter(client.get("/api/returns/reason-codes").json()))
 
 
 def test_opening_a_return_gives_an_rma_a_token_a_label_and_an_event(client: TestClient, open_return, container) -> None:

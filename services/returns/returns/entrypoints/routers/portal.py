@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Header, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from returns.adapters.label import render_label
@@ -23,8 +23,17 @@ ReturnToken = Annotated[str | None, Header(alias="X-Return-Token", max_length=20
 
 
 class OrderLookup(BaseModel):
+    """The order number, proved by the email it was paid with or by the shopper's order token."""
+
     order_number: str = Field(min_length=1, max_length=64)
-    email: str = Field(min_length=3, max_length=320)
+    email: str | None = Field(default=None, min_length=3, max_length=320)
+    order_token: str | None = Field(default=None, min_length=16, max_length=200)
+
+    @model_validator(mode="after")
+    def _email_or_token(self) -> "OrderLookup":
+        if self.email is None and self.order_token is None:
+            raise ValueError("give the email the order was paid with, or the order token")
+        return self
 
 
 class Localized(BaseModel):
@@ -141,6 +150,7 @@ def lookup_order(body: OrderLookup, container: ContainerDep) -> OrderPublic:
         container.uow(),
         order_number=body.order_number,
         email=body.email,
+        order_token=body.order_token,
         now=container.clock.now(),
         policy=container.policy,
     )
@@ -174,6 +184,7 @@ def create_return(body: ReturnCreate, container: ContainerDep) -> ReturnCreated:
         container.uow(),
         order_number=body.order_number,
         email=body.email,
+        order_token=body.order_token,
         lines=[
             RequestedLine(
                 line_no=line.line_no, quantity=line.quantity, reason_code=line.reason_code, seal_intact=line.seal_intact
