@@ -8,7 +8,6 @@ own search alias, so the running catalog and its index are untouched."""
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench.results import write_result
+from bench.support import percentile, start_uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = "postgresql+psycopg://catalog:catalog@127.0.0.1:55432/postgres"
@@ -43,11 +43,6 @@ from catalog.adapters.search import INDEX_BODY, SearchQuery, document, search_bo
 from catalog.bootstrap import Container, bootstrap  # noqa: E402
 from catalog.entrypoints.seed_data import demo_products  # noqa: E402
 from catalog.service_layer import search, services  # noqa: E402
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def prepare_database() -> None:
@@ -156,43 +151,6 @@ def bench_indexing(container: Container) -> dict[str, float]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_service() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "catalog.entrypoints.http:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/api/catalog/healthz", timeout=1).raise_for_status()
-            return server, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("the catalog service did not start")
-
-
 def closed_loop(count: int, concurrency: int, call: Callable[[httpx.Client, int], None]) -> tuple[float, list[float]]:
     """`count` calls by `concurrency` clients, each waiting for its answer; returns (seconds, latencies)."""
     latencies: list[float] = []
@@ -233,7 +191,7 @@ def main() -> None:
         case["query"] for case in json.loads((ROOT / "services/catalog/tests/relevance/queries.json").read_text())
     ]
     bodies = [search_body(SearchQuery(text=query, per_page=24)) for query in queries]
-    server, url = start_service()
+    server, url = start_uvicorn("catalog.entrypoints.http:create_app", factory=True, health_path="/api/catalog/healthz")
     try:
 
         def through_service(http: httpx.Client, number: int) -> None:

@@ -20,6 +20,7 @@ import httpx
 import stripe
 
 from bench.results import write_result
+from bench.support import percentile
 
 CHECKOUT = os.environ.get("BENCH_CHECKOUT_URL", "http://127.0.0.1:8102")
 EDGE = os.environ.get("BENCH_EDGE_URL", "http://127.0.0.1:8080")
@@ -27,11 +28,6 @@ STRIPE_BASE = os.environ.get("BENCH_STRIPE_URL", "http://127.0.0.1:8420")
 ORDERS = int(os.environ.get("BENCH_CHECKOUT_ORDERS", "60"))
 CONCURRENCY = int(os.environ.get("BENCH_CHECKOUT_CONCURRENCY", "8"))
 ADDRESS = {"name": "Bench", "line1": "1 rue du Banc", "city": "Québec", "postal_code": "G1R 4P5"}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def new_variant(http: httpx.Client, on_hand: int) -> str:

@@ -34,6 +34,7 @@ import av
 import httpx
 
 from bench.results import write_result
+from bench.support import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP_CACHE = ROOT / "var" / "cache" / "bench-consult-clip.pkl"
@@ -52,11 +53,6 @@ def loopback_only() -> None:
     import aioice.ice
 
     aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))] if ordered else float("inf")
 
 
 # --- the clip -------------------------------------------------------------------------------------

@@ -3,58 +3,19 @@ kind of trivial endpoint in a Vitrine service (its middleware: correlation ids, 
 logs), and that endpoint through the nginx edge. Closed-loop clients on loopback, bounded."""
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
 from bench.results import write_result
+from bench.support import start_uvicorn
 
 EDGE = os.environ.get("VITRINE_EDGE_URL", "http://127.0.0.1:8080")
 DIRECT = os.environ.get("VITRINE_IDENTITY_URL", "http://127.0.0.1:8105")
 REQUESTS = int(os.environ.get("BENCH_EDGE_REQUESTS", "1500"))
 CONCURRENCY = int(os.environ.get("BENCH_EDGE_CONCURRENCY", "8"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_bare_server() -> tuple[subprocess.Popen, str]:
-    """In its own process, run the way the services run (uvicorn, same loop and parser)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.bare_app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/healthz", timeout=1).raise_for_status()
-            return server, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the bare FastAPI server did not start")
 
 
 def load(url: str) -> tuple[float, list[float]]:
@@ -88,7 +49,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    server, bare = start_bare_server()
+    server, bare = start_uvicorn("bench.bare_app:app", health_path="/healthz")
     try:
         targets = {
             "bare": f"{bare}/healthz",

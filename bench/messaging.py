@@ -18,6 +18,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, select
 from sqlalchemy.dialects.postgresql import UUID
 
 from bench.results import write_result
+from bench.support import percentile
 from vitrine_shared.db import make_engine, make_session_factory
 from vitrine_shared.events import Envelope
 from vitrine_shared.events.contracts import ProbeSent
@@ -48,11 +49,6 @@ effects = Table(
 def sample_body(sequence: int) -> bytes:
     envelope = Envelope.wrap(ProbeSent(probe_id=uuid.uuid4(), sequence=sequence), producer="bench", correlation_id="b")
     return envelope.model_dump_json().encode()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 class RawPika:

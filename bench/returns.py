@@ -9,8 +9,6 @@ data and the broker are untouched. Run against the local stack:
 Writes bench/results/returns.json.
 """
 
-
-
 import argparse
 import os
 import statistics
