@@ -58,19 +58,24 @@ def create_product(uow: CatalogUnitOfWork, product: Product, *, actor: str) -> P
         for variant in product.variants:
             variant.product_id = product.id
         uow.products.add(product)
-        for variant in product.variants:
-            if variant.on_hand:
-                uow.products.record_adjustment(
-                    sku=variant.sku,
-                    delta=variant.on_hand,
-                    on_hand_after=variant.on_hand,
-                    reason="initial stock",
-                    actor=actor,
-                )
+        _record_initial_stock(uow, product.variants, actor)
         uow.products.queue_for_index([product.id])
         uow.publish(product_upserted(product))
         uow.commit()
     return product
+
+
+def _record_initial_stock(uow: CatalogUnitOfWork, variants: Sequence[Variant], actor: str) -> None:
+    """New variants that arrive with stock get an audit line saying where it came from."""
+    for variant in variants:
+        if variant.on_hand:
+            uow.products.record_adjustment(
+                sku=variant.sku,
+                delta=variant.on_hand,
+                on_hand_after=variant.on_hand,
+                reason="initial stock",
+                actor=actor,
+            )
 
 
 def update_product(
@@ -104,15 +109,7 @@ def update_product(
             variant.product_id = product.id
             product.variants.append(variant)
         uow.products.save(product)
-        for variant in added:
-            if variant.on_hand:
-                uow.products.record_adjustment(
-                    sku=variant.sku,
-                    delta=variant.on_hand,
-                    on_hand_after=variant.on_hand,
-                    reason="initial stock",
-                    actor=actor,
-                )
+        _record_initial_stock(uow, added, actor)
         uow.products.queue_for_index([product.id])
         uow.publish(product_upserted(product))
         uow.commit()
