@@ -76,6 +76,9 @@ class OrderLine(_Part):
     tax_minor: int = 0
     hygiene_class: Literal["standard", "sealed_hygiene", "cleanable"] = "standard"
     final_sale: bool = False
+    # The product's main category (a catalog slug), for per-category return rates. Optional and
+    # additive: lines published before it existed carry none.
+    category: str | None = None
 
 
 class OrderPlaced(EventData):
