@@ -154,6 +154,7 @@ class VariantPublic(BaseModel):
     final_sale: bool
     consult_available: bool
     archived: bool
+    categories: list[str] = []  # the product's, main category first (checkout names it on order lines)
 
 
 def product_public(product: Product, returned_units: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:

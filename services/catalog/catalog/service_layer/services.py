@@ -217,6 +217,7 @@ def variant_view(uow: CatalogUnitOfWork, sku: str) -> dict[str, Any]:
             "final_sale": row.final_sale,
             "consult_available": row.consult_available,
             "archived": row.archived,
+            "categories": list(row.categories),
         }
 
 

@@ -49,6 +49,7 @@ def test_create_then_read_by_id_sku_and_variant(
         "final_sale": False,
         "consult_available": False,
         "archived": False,
+        "categories": product["categories"],
     }
     assert outbox_events(container, "catalog.product.upserted", "sku", product["sku"])
     with container.engine.connect() as db:

@@ -31,6 +31,7 @@ class CatalogPort(Protocol):
 def variant_from_json(body: dict[str, Any]) -> Variant:
     name = body.get("name") or {}
     available = body.get("available", 0)
+    categories = body.get("categories") or []  # main category first; older catalogs send none
     if isinstance(available, bool):  # a yes/no answer: treat "yes" as plenty
         available = 10**6 if available else 0
     return Variant(
@@ -44,6 +45,7 @@ def variant_from_json(body: dict[str, Any]) -> Variant:
         hygiene_class=str(body.get("hygiene_class", "standard")),
         final_sale=bool(body.get("final_sale", False)),
         archived=bool(body.get("archived", False)),
+        category=str(categories[0]) if categories else None,
     )
 
 

@@ -102,6 +102,7 @@ order_lines = Table(
     Column("tax_minor", BigInteger, nullable=False),
     Column("hygiene_class", String(30), nullable=False),
     Column("final_sale", Boolean, nullable=False),
+    Column("category", String(50)),  # migration 0003
 )
 
 refunds = Table(

@@ -72,6 +72,7 @@ class Variant:
     hygiene_class: str = "standard"
     final_sale: bool = False
     archived: bool = False
+    category: str | None = None  # the product's main category (a catalog slug), when it has one
 
 
 @dataclass(frozen=True)
@@ -262,6 +263,7 @@ class OrderLine:
     tax_minor: int
     hygiene_class: str = "standard"
     final_sale: bool = False
+    category: str | None = None  # as the catalog said at placement; events carry it
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 

@@ -59,6 +59,7 @@ def _event_lines(order: Order) -> list[OrderLineEvent]:
             tax_minor=line.tax_minor,
             hygiene_class=line.hygiene_class,  # type: ignore[arg-type]
             final_sale=line.final_sale,
+            category=line.category,
         )
         for line in order.lines
     ]
@@ -145,6 +146,7 @@ def place_order(
                     tax_minor=tax,
                     hygiene_class=line.hygiene_class,
                     final_sale=line.final_sale,
+                    category=variants[line.sku].category,
                 )
                 for line, tax in zip(cart.lines, totals.line_taxes, strict=True)
             ],

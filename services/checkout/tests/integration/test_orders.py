@@ -94,6 +94,15 @@ def test_pay_with_a_visa_and_the_paid_event_carries_the_lines(shopper, catalog, 
     assert again.json()["current_state"] == "paid"
 
 
+def test_order_lines_in_the_events_name_the_products_main_category(shopper, catalog, container) -> None:
+    s, _ = placed(shopper, catalog, category="chaussures")
+    [placed_event] = events_for(container, "checkout.order.placed", s.order["order_id"])
+    assert [line["category"] for line in placed_event["lines"]] == ["chaussures"]
+    assert s.pay("pm_card_visa").status_code == 200
+    [paid_event] = events_for(container, "checkout.order.paid", s.order["order_id"])
+    assert [line["category"] for line in paid_event["lines"]] == ["chaussures"]  # read back from the order
+
+
 def test_a_declined_card_leaves_the_order_pending_and_another_card_pays(
     shopper, catalog, container, stripe_client
 ) -> None:
