@@ -1,30 +1,42 @@
 """Returns in a real browser: the shopper starts a return from an order and prints the label; ops
 receive, inspect, quarantine, record a sanitization lot and restock it on the live board; the
-product page then shows the sanitized-return badge and its certificate verifies."""
+product page then shows the sanitized-return badge and its certificate verifies.
+
+Time moves through the returns service's development clock (the board's card, or its API), never
+by editing rows; every test starts and ends at real time."""
 
 import os
 import re
+from collections.abc import Callable, Iterator
 
-import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 EDGE = os.environ.get("VITRINE_EDGE_URL", "http://127.0.0.1:8080")
-RETURNS_DATABASE = os.environ.get(
-    "VITRINE_RETURNS_DATABASE_URL_TEST", "postgresql://returns:returns@127.0.0.1:55432/vitrine_returns"
-)
+DEV_CLOCK = "/api/returns/ops/dev-clock"
 
 
-def end_quarantine_now(item_id: str) -> None:
-    """The running returns service uses the system clock and 24 h of quarantine for fabric, and has
-    no development control of time yet: the test moves this one item's release time to the past
-    (its ledger, and so its certificate, keep the real period)."""
-    with psycopg.connect(RETURNS_DATABASE) as connection:
-        connection.execute(
-            "UPDATE return_items SET quarantined_until = now() - interval '1 second' WHERE id = %s", (item_id,)
-        )
+@pytest.fixture(autouse=True)
+def move_time(edge_api, staff_token) -> Iterator[Callable[[int], None]]:
+    """`move_time(seconds)` moves the returns service's clock forward; it is back at real time
+    before and after each test, whatever the test did."""
+    ops = {"Authorization": f"Bearer {staff_token('ops@vitrine.test')}"}
+
+    def reset() -> None:
+        response = edge_api.post(f"{DEV_CLOCK}/reset", headers=ops)
+        assert response.status_code == 200, response.text
+
+    def move(seconds: int) -> None:
+        response = edge_api.post(f"{DEV_CLOCK}/advance", json={"seconds": seconds}, headers=ops)
+        assert response.status_code == 200, response.text
+
+    reset()
+    try:
+        yield move
+    finally:
+        reset()
 
 
 def sign_in(page: Page, email: str, next_path: str) -> None:
@@ -72,7 +84,6 @@ def test_a_return_goes_from_the_shopper_through_ops_to_a_certified_restock(
         ops.get_by_role("button", name="Recevoir / ouvrir").click()
         row = ops.locator("table.work-items tbody tr").first
         expect(row).to_have_attribute("data-state", "received")
-        item_id = row.get_attribute("data-item")
         ops.get_by_label(f"Catégorie de {sku}").select_option("A")
         ops.get_by_label(f"Matière de {sku}").select_option("fabric")
         ops.get_by_role("button", name="Inspecter").click()
@@ -90,7 +101,12 @@ def test_a_return_goes_from_the_shopper_through_ops_to_a_certified_restock(
         # Restock is refused while the quarantine runs, with a message.
         ops.get_by_role("button", name="Remettre en vente").click()
         expect(ops.get_by_role("alert")).to_contain_text(sku)
-        end_quarantine_now(item_id)
+        # A day later on the development clock (the board's card): the quarantine has ended.
+        clock = ops.locator("#dev-clock")
+        expect(clock).to_contain_text("Heure réelle")
+        clock.get_by_role("button", name="+24 h").click()
+        expect(ops.locator("#dev-clock-offset")).to_contain_text("En avance de 24 h")
+        expect(row.locator(".timer")).to_have_text("libéré")
         ops.get_by_role("button", name="Remettre en vente").click()
         expect(row).to_have_attribute("data-state", "restocked")
         certificate = row.get_by_role("link", name=re.compile(r"^VC-"))
@@ -173,7 +189,7 @@ def test_ops_record_a_failed_lot_then_dispose_of_the_item(page: Page, edge_api, 
 
 
 def test_an_overdue_item_is_highlighted_and_leaves_the_list_when_it_moves(
-    page: Page, edge_api, paid_order, staff_token, screenshot
+    page: Page, edge_api, paid_order, staff_token, move_time, screenshot
 ) -> None:
     product, order, email = paid_order()
     sku = product["variants"][0]["sku"]
@@ -188,11 +204,8 @@ def test_an_overdue_item_is_highlighted_and_leaves_the_list_when_it_moves(
     ops = {"Authorization": f"Bearer {staff_token('ops@vitrine.test')}"}
     assert edge_api.post("/api/returns/ops/receipts", json={"rma_number": rma}, headers=ops).status_code == 200
     item_id = edge_api.get(f"/api/returns/ops/returns/{rma}", headers=ops).json()[0]["item_id"]
-    # Received 25 hours ago: past the 24 h service level of the "received" stage.
-    with psycopg.connect(RETURNS_DATABASE) as connection:
-        connection.execute(
-            "UPDATE return_items SET state_entered_at = now() - interval '25 hours' WHERE id = %s", (item_id,)
-        )
+    # 25 hours later on the development clock: past the 24 h service level of the "received" stage.
+    move_time(25 * 3600)
     sign_in(page, "ops@vitrine.test", "/ops")
     overdue = page.locator(f'.overdue-list li[data-item="{item_id}"]')
     expect(overdue).to_contain_text(sku)

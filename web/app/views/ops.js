@@ -13,6 +13,11 @@ const STAGES = ["requested", "received", "inspected", "quarantined", "sanitizing
 const MATERIALS = ["fabric", "paper", "cardboard", "leather", "wood", "glass", "plastic", "metal", "other"];
 const METHODS = ["steam", "uv_c", "ozone", "disinfectant", "none"];
 
+// How far the returns service's clock runs ahead of real time (its development clock; 0 in
+// production). Timers count down from the service's time, not the browser's.
+let serviceOffsetMs = 0;
+const serviceNow = () => Date.now() + serviceOffsetMs;
+
 function duration(ms) {
   const sign = ms < 0 ? "-" : "";
   let seconds = Math.floor(Math.abs(ms) / 1000);
@@ -27,7 +32,7 @@ function duration(ms) {
 function timer(until) {
   const element = h("span", { class: "timer", dataset: { until } });
   const tick = () => {
-    const left = new Date(until) - Date.now();
+    const left = new Date(until) - serviceNow();
     element.textContent = left > 0 ? t("ops.releases_in", { time: duration(left) }) : t("ops.released");
     element.className = `timer ${left > 0 ? "" : "ok"}`;
     if (element.isConnected || !element.dataset.started) {
@@ -59,7 +64,30 @@ async function readStream(token, onBoard, signal) {
   }
 }
 
-function boardView(board, reasons) {
+/** Development only: move the service's time forward, or back to real time. */
+function devClockCard(clock, token, onChange) {
+  const move = async (path, body) => {
+    try {
+      onChange(await api(`/api/returns/ops/dev-clock/${path}`, { method: "POST", token, body }));
+    } catch (error) {
+      replace(message, alertBox(problemMessage(error)));
+    }
+  };
+  const message = h("div", { "aria-live": "polite" });
+  const offset = clock.offset_seconds || 0;
+  return h("section", { class: "card dev-clock", id: "dev-clock" },
+    h("h2", {}, t("ops.clock_title")),
+    h("p", { class: "muted" }, t("ops.clock_note")),
+    h("p", { id: "dev-clock-offset" }, offset ? t("ops.clock_ahead", { time: duration(offset * 1000) }) : t("ops.clock_real")),
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: () => move("advance", { seconds: 3600 }) }, t("ops.clock_plus_1h")),
+      h("button", { type: "button", onclick: () => move("advance", { seconds: 86400 }) }, t("ops.clock_plus_24h")),
+      h("button", { type: "button", class: "secondary", disabled: !offset, onclick: () => move("reset") }, t("ops.clock_reset"))),
+    message);
+}
+
+function boardView(board, reasons, { token, redraw }) {
+  serviceOffsetMs = (board.dev_clock?.offset_seconds || 0) * 1000;
   const overdueIds = new Set((board.overdue?.items || []).map((item) => item.item_id));
   const overdueByStage = {};
   for (const item of board.overdue?.items || []) overdueByStage[item.state] = (overdueByStage[item.state] || 0) + 1;
@@ -81,6 +109,7 @@ function boardView(board, reasons) {
         h("strong", { class: "stage-count" }, String(board.counts_by_stage?.[stage] ?? 0)),
         overdueByStage[stage] ? h("span", { class: "stage-overdue" }, t("ops.stage_overdue", { count: overdueByStage[stage] })) : null))),
     h("div", { class: "board-grid" },
+      board.dev_clock ? devClockCard(board.dev_clock, token, redraw) : null,
       h("section", { class: "card" },
         h("h2", {}, t("ops.quarantine", { count: board.quarantine?.count ?? 0 })),
         h("p", { class: "muted" }, t("ops.released_waiting", { count: board.quarantine?.released_waiting_for_lot ?? 0 })),
@@ -173,8 +202,8 @@ function workArea(token) {
             const ids = quarantined.map((item) => item.item_id).filter((id) => selection.has(id));
             if (!ids.length) return refresh(alertBox(t("ops.lot_empty")));
             try {
-              const now = new Date().toISOString();
-              await api("/api/returns/ops/lots", { method: "POST", token, body: { item_ids: ids, method: method.value, parameters: {}, started_at: now, ended_at: now, passed: passed.value === "true" } });
+              // No times sent: the service stamps the lot with its own clock (development clock included).
+              await api("/api/returns/ops/lots", { method: "POST", token, body: { item_ids: ids, method: method.value, parameters: {}, passed: passed.value === "true" } });
               ids.forEach((id) => selection.delete(id));
               await refresh(h("p", { class: "ok", role: "status" }, t("ops.lot_recorded")));
             } catch (error) {
@@ -218,8 +247,11 @@ export async function opsView() {
   const live = h("p", { class: "live", role: "status", id: "live-status" }, t("ops.connecting"));
   const page = h("section", { class: "ops-page" }, h("h1", {}, t("ops.title")), live, workArea(session.token), boardSlot);
   const controller = new AbortController();
-  const draw = (board) => replace(boardSlot, boardView(board, reasons));
-  draw(await api("/api/returns/ops/board", { token: session.token }));
+  const fetchBoard = () => api("/api/returns/ops/board", { token: session.token });
+  // After a move of the development clock the stream sends a new board too; fetching it at once
+  // keeps the card in step even if the stream is reconnecting.
+  const draw = (board) => replace(boardSlot, boardView(board, reasons, { token: session.token, redraw: async () => draw(await fetchBoard()) }));
+  draw(await fetchBoard());
   // Stop the feed once the page is left (checked every few seconds; the stream itself is open).
   let seen = false;
   const watch = setInterval(() => {
@@ -293,6 +325,12 @@ addMessages({
     "grade.A": "A (comme neuf)", "grade.B": "B (bon)", "grade.C": "C (usé)", "grade.damaged": "endommagé",
     "disposition.refurbish": "remettre à neuf", "disposition.donate": "donner", "disposition.destroy": "détruire",
     "hygiene.standard": "standard", "hygiene.cleanable": "nettoyable", "hygiene.sealed_hygiene": "scellé (hygiène)",
+    "ops.clock_title": "Horloge de développement",
+    "ops.clock_note": "Avance l'heure du service des retours (quarantaines, retards, dates du registre). Développement seulement.",
+    "ops.clock_real": "Heure réelle.",
+    "ops.clock_ahead": "En avance de {time} sur l'heure réelle.",
+    "ops.clock_plus_1h": "+1 h", "ops.clock_plus_24h": "+24 h",
+    "ops.clock_reset": "Revenir à l'heure réelle",
   },
   en: {
     "ops.title": "Returns board",
@@ -338,5 +376,11 @@ addMessages({
     "grade.A": "A (as new)", "grade.B": "B (good)", "grade.C": "C (worn)", "grade.damaged": "damaged",
     "disposition.refurbish": "refurbish", "disposition.donate": "donate", "disposition.destroy": "destroy",
     "hygiene.standard": "standard", "hygiene.cleanable": "cleanable", "hygiene.sealed_hygiene": "sealed (hygiene)",
+    "ops.clock_title": "Development clock",
+    "ops.clock_note": "Moves the returns service's time forward (quarantines, overdue items, ledger dates). Development only.",
+    "ops.clock_real": "Real time.",
+    "ops.clock_ahead": "{time} ahead of real time.",
+    "ops.clock_plus_1h": "+1 h", "ops.clock_plus_24h": "+24 h",
+    "ops.clock_reset": "Back to real time",
   },
 });

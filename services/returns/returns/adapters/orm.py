@@ -4,6 +4,7 @@ domain free of SQLAlchemy)."""
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -194,6 +196,19 @@ refund_results = Table(
     Column("currency", String(3), nullable=False),
     Column("status", String(20), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Development only: how far ahead of real time the service's clock runs. One row at most (absent
+# means real time); api and worker read it, so they agree.
+dev_clock = Table(
+    "dev_clock",
+    metadata,
+    Column("id", SmallInteger, primary_key=True),
+    Column("offset_seconds", BigInteger, nullable=False, server_default=text("0")),
+    Column("changed_at", DateTime(timezone=True)),
+    Column("changed_by", String(200)),
+    CheckConstraint("id = 1", name="ck_dev_clock_single_row"),
+    CheckConstraint("offset_seconds >= 0", name="ck_dev_clock_forward_only"),
 )
 
 

@@ -3,11 +3,14 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import Session
 
 from returns.adapters.orm import (
+    dev_clock,
     item_ledger,
     lot_items,
     refund_approval_items,
@@ -174,3 +177,31 @@ class LedgerRepository:
                 item_id=entry.item_id, seq=entry.seq, kind=kind, body=entry.body, hash=entry.hash
             )
         )
+
+
+class DevClockRepository:
+    """The development clock's offset (one row; no row is real time)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def offset(self, *, lock: bool = False) -> timedelta:
+        if lock:
+            # Make sure the row exists, then lock it: two staff moving time at once add up.
+            self.session.execute(upsert(dev_clock).values(id=1).on_conflict_do_nothing())
+        query = select(dev_clock.c.offset_seconds).where(dev_clock.c.id == 1)
+        if lock:
+            query = query.with_for_update()
+        seconds = self.session.execute(query).scalar_one_or_none()
+        return timedelta(seconds=seconds or 0)
+
+    def change(self, offset: timedelta, *, at: datetime, by: str) -> None:
+        self.session.execute(
+            update(dev_clock)
+            .where(dev_clock.c.id == 1)
+            .values(offset_seconds=int(offset.total_seconds()), changed_at=at, changed_by=by)
+        )
+
+    def last_change(self) -> tuple[datetime | None, str | None]:
+        row = self.session.execute(select(dev_clock.c.changed_at, dev_clock.c.changed_by)).first()
+        return (row.changed_at, row.changed_by) if row else (None, None)

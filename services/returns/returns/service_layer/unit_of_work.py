@@ -1,6 +1,12 @@
 from typing import Self
 
-from returns.adapters.repository import LedgerRepository, LotRepository, OrderRepository, ReturnRepository
+from returns.adapters.repository import (
+    DevClockRepository,
+    LedgerRepository,
+    LotRepository,
+    OrderRepository,
+    ReturnRepository,
+)
 from vitrine_shared.unit_of_work import UnitOfWork
 
 
@@ -11,6 +17,7 @@ class ReturnsUnitOfWork(UnitOfWork):
     returns: ReturnRepository
     lots: LotRepository
     ledger: LedgerRepository
+    dev_clock: DevClockRepository
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -18,4 +25,5 @@ class ReturnsUnitOfWork(UnitOfWork):
         self.returns = ReturnRepository(self.session)
         self.lots = LotRepository(self.session)
         self.ledger = LedgerRepository(self.session)
+        self.dev_clock = DevClockRepository(self.session)
         return self

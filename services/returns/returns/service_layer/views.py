@@ -98,11 +98,13 @@ _OPEN_STATES = [
 ]
 
 
-def board_marker(uow: ReturnsUnitOfWork) -> int:
+def board_marker(uow: ReturnsUnitOfWork) -> tuple[int, int]:
     """Moves only when something on the board may have changed: every item move writes a ledger
-    entry, and lots move their items."""
+    entry (lots move their items), and a move of the development clock changes timers and
+    overdue items without any entry."""
     with uow:
-        return uow.session.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
+        last_entry = uow.session.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
+        return last_entry, int(uow.dev_clock.offset().total_seconds())
 
 
 def _overdue_parts(now: datetime, policy: ReturnsPolicy) -> list[tuple[str, Any, datetime]]:
@@ -128,7 +130,11 @@ def _item_row(row: Any) -> dict[str, Any]:
     }
 
 
-def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit: int = 50) -> dict[str, Any]:
+def board(
+    uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit: int = 50, development: bool = False
+) -> dict[str, Any]:
+    """The whole board at `now`. In development it also says how far the development clock runs
+    ahead (the web shows its card and counts timers down from the service's time)."""
     item_columns = [
         return_items.c.id,
         return_items.c.return_id,
@@ -193,6 +199,7 @@ def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit
             .select_from(return_items)
             .where(return_items.c.state == ItemState.QUARANTINED, return_items.c.quarantined_until <= now)
         ).scalar_one()
+        dev_clock = {"offset_seconds": int(uow.dev_clock.offset().total_seconds())} if development else None
 
     def rate(returned: int, sold: int) -> float:
         return round(returned / sold, 4) if sold else 0.0
@@ -200,6 +207,7 @@ def board(uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit
     return {
         "generated_at": now.isoformat(),
         "marker": marker,
+        "dev_clock": dev_clock,
         "counts_by_stage": {state.value: counts.get(state.value, 0) for state in ItemState},
         "quarantine": {
             "count": counts.get(ItemState.QUARANTINED.value, 0),

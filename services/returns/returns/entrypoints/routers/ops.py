@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from returns.bootstrap import Container
 from returns.domain.model import ReturnItem, SanitizationLot
 from returns.entrypoints.dependencies import ContainerDep, actor_of
 from returns.entrypoints.routers.portal import ReturnPublic, return_public
@@ -245,31 +246,39 @@ def read_policy(container: ContainerDep) -> dict[str, Any]:
     }
 
 
+def _board(container: Container) -> dict[str, Any]:
+    return views.board(
+        container.uow(),
+        now=container.clock.now(),
+        policy=container.policy,
+        development=container.settings.is_development,
+    )
+
+
 @router.get("/board")
 def read_board(container: ContainerDep) -> dict[str, Any]:
-    return views.board(container.uow(), now=container.clock.now(), policy=container.policy)
+    return _board(container)
 
 
 @router.get("/board/stream", response_class=StreamingResponse)
 async def stream_board(request: Request, container: ContainerDep) -> StreamingResponse:
-    """Server-Sent Events: the whole board first, then again whenever an item moves (a change of
-    the ledger's last id, polled from the database, so any instance serves any client)."""
+    """Server-Sent Events: the whole board first, then again whenever an item moves or the
+    development clock does (a change of the ledger's last id or of the clock's offset, polled from
+    the database, so any instance serves any client)."""
     settings = container.settings
 
     async def events() -> AsyncIterator[str]:
         deadline = time.monotonic() + settings.board_stream_max_seconds
-        last_marker = -1
+        last_marker: tuple[int, int] | None = None
         last_sent = time.monotonic()
         yield f"retry: {int(settings.board_poll_seconds * 1000) + 1000}\n\n"
         while time.monotonic() < deadline and not await request.is_disconnected():
             marker = await run_in_threadpool(views.board_marker, container.uow())
             if marker != last_marker:
-                snapshot = await run_in_threadpool(
-                    lambda: views.board(container.uow(), now=container.clock.now(), policy=container.policy)
-                )
-                last_marker = snapshot["marker"]
+                snapshot = await run_in_threadpool(_board, container)
+                last_marker = marker
                 last_sent = time.monotonic()
-                yield f"id: {last_marker}\nevent: board\ndata: {json.dumps(snapshot, separators=(',', ':'))}\n\n"
+                yield f"id: {snapshot['marker']}\nevent: board\ndata: {json.dumps(snapshot, separators=(',', ':'))}\n\n"
             elif time.monotonic() - last_sent > 15:
                 last_sent = time.monotonic()
                 yield ": keep-alive\n\n"
