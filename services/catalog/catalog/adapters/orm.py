@@ -119,3 +119,19 @@ search_pending = Table(
     Column("version", BigInteger, nullable=False, index=True),
     Column("queued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
+
+# The analysed words of each product (catalog.domain.search_words), written with the product so
+# the indexer only assembles documents. Derived: `cli reindex --reanalyse` rebuilds it.
+product_search_words = Table(
+    "product_search_words",
+    metadata,
+    Column("product_id", UUID(as_uuid=True), ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("name_fr_stem", Text, nullable=False),
+    Column("name_en_stem", Text, nullable=False),
+    Column("text_fr_stem", Text, nullable=False),
+    Column("text_en_stem", Text, nullable=False),
+    Column("folded", Text, nullable=False),
+    Column("suggest", Text, nullable=False),
+    Column("name_keys", ARRAY(Text), nullable=False),
+    Column("name_words", ARRAY(Text), nullable=False),
+)

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, text, tuple_, update
+from sqlalchemy import Row, and_, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from catalog.adapters.orm import (
+    product_search_words,
     products,
     reservation_lines,
     reservations,
@@ -21,7 +22,9 @@ from catalog.adapters.orm import (
     stock_adjustments,
     variants,
 )
+from catalog.adapters.search import DOCUMENTS_OF_CLAIMED_SQL, DOCUMENTS_SQL
 from catalog.domain.model import Product, Variant
+from catalog.domain.search_words import search_words
 
 PRODUCT_FIELDS = (
     "sku",
@@ -139,6 +142,7 @@ class CatalogRepository:
             self.session.execute(
                 insert(variants), [self._variant_values(product, variant) for variant in product.variants]
             )
+        self._analyse([product])
 
     def save(self, product: Product) -> None:
         """Writes a product's descriptive fields and adds its new variants (stock moves elsewhere)."""
@@ -159,6 +163,7 @@ class CatalogRepository:
                     index_elements=[variants.c.sku], set_={"size": variant.size, "colour": variant.colour}
                 )
             )
+        self._analyse([product])
 
     def upsert_many(self, batch: Sequence[Product]) -> list[uuid.UUID]:
         """Bulk import: insert or replace products by SKU (and their variants by SKU) in a few
@@ -191,7 +196,29 @@ class CatalogRepository:
                     where=variants.c.product_id == statement.excluded.product_id,
                 )
             )
+        # A re-imported product keeps variants the file no longer lists, and their colours stay
+        # searchable: the words come from the product as stored, not from the file's row.
+        self._analyse(self.get_many([product.id for product in batch]))
         return [product.id for product in batch]
+
+    def _analyse(self, written: Sequence[Product]) -> None:
+        if not written:
+            return
+        rows = [{"product_id": product.id, **search_words(product).as_row()} for product in written]
+        statement = insert(product_search_words).values(rows)
+        self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[product_search_words.c.product_id],
+                set_={name: statement.excluded[name] for name in rows[0] if name != "product_id"},
+            )
+        )
+
+    def reanalyse_all(self, batch: int = 1000) -> Iterable[int]:
+        """Works the words out again for every product (after a change to the language code);
+        yields how many each step did."""
+        for ids in self.all_ids(batch):
+            self._analyse(self.get_many(ids))
+            yield len(ids)
 
     def variant_owners(self, skus: Sequence[str]) -> dict[str, str]:
         """Variant SKU -> its product's SKU, for those that exist."""
@@ -406,6 +433,18 @@ class CatalogRepository:
             )
         )
 
+    def claim_pending_documents(self, limit: int, after_version: int = 0) -> list[tuple[uuid.UUID, int, str | None]]:
+        """Claims the next queued products in version order and returns, with each, its search
+        document as JSON text built by PostgreSQL (None for a product that no longer exists)."""
+        rows = self.session.execute(
+            text(DOCUMENTS_OF_CLAIMED_SQL), {"limit": limit, "after_version": after_version}
+        ).all()
+        return [(row.product_id, row.version, row.body) for row in rows]
+
+    def search_documents(self, product_ids: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+        rows = self.session.execute(text(DOCUMENTS_SQL), {"ids": list(product_ids)}).all()
+        return [(row.product_id, row.body) for row in rows]
+
     def claim_pending(self, limit: int, after_version: int = 0) -> list[tuple[uuid.UUID, int]]:
         rows = self.session.execute(
             select(search_pending.c.product_id, search_pending.c.version)
@@ -419,13 +458,15 @@ class CatalogRepository:
     def done_pending(self, indexed: Sequence[tuple[uuid.UUID, int]]) -> None:
         """Forget queued products, unless they changed again since (a newer version waits)."""
         if indexed:
-            # The plain IN on the key lets PostgreSQL use the primary key; the pair check then
-            # keeps rows whose version moved on.
+            # Two array parameters instead of a thousand bound values: planning a long IN list
+            # cost more than the delete itself.
             self.session.execute(
-                search_pending.delete().where(
-                    search_pending.c.product_id.in_([product_id for product_id, _ in indexed]),
-                    tuple_(search_pending.c.product_id, search_pending.c.version).in_(list(indexed)),
-                )
+                text(
+                    "DELETE FROM search_pending USING unnest(CAST(:ids AS uuid[]), CAST(:versions AS bigint[]))"
+                    " AS done(product_id, version)"
+                    " WHERE search_pending.product_id = done.product_id AND search_pending.version = done.version"
+                ),
+                {"ids": [product_id for product_id, _ in indexed], "versions": [version for _, version in indexed]},
             )
 
     def pending_count(self) -> int:

@@ -2,6 +2,7 @@
 client's (8). Only core features are used (see docs/elasticsearch.md): the language work is done
 by `catalog.domain.text` before anything reaches the index or the query."""
 
+import json
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -10,8 +11,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from catalog.domain.model import Product, colour_names
-from catalog.domain.text import Language, analyzed, completion_words, folded, words
+from catalog.domain.text import Language, analyzed, folded, words
 
 ALIAS = "catalog-products"
 
@@ -91,43 +91,55 @@ def check_search(client: Elasticsearch) -> None:
         raise RuntimeError("cluster health is red")
 
 
-def document(product: Product) -> dict[str, Any]:
-    names = f"{product.name_fr} {product.name_en}"
-    attributes = " ".join(str(value) for value in product.attributes.values())
-    colours = sorted({variant.colour for variant in product.variants if variant.colour})
-    colour_words = " ".join(" ".join(colour_names(colour).values()) for colour in colours)
-    tail = f"{product.brand} {' '.join(product.categories)} {colour_words} {attributes}"
-    return {
-        "id": str(product.id),
-        "sku": product.sku,
-        "variant_skus": [variant.sku for variant in product.variants],
-        "name_fr": product.name_fr,
-        "name_en": product.name_en,
-        "name_fr_stem": analyzed(product.name_fr, "fr"),
-        "name_en_stem": analyzed(product.name_en, "en"),
-        "text_fr_stem": analyzed(f"{product.description_fr} {tail}", "fr"),
-        "text_en_stem": analyzed(f"{product.description_en} {tail}", "en"),
-        "folded": folded(f"{names} {product.brand}"),
-        "suggest": folded(names),
-        "name_keys": [folded(product.name_fr), folded(product.name_en)],
-        "name_words": completion_words(f"{product.name_fr} {product.name_en}"),
-        "brand": product.brand,
-        "categories": product.categories,
-        "sizes": sorted({variant.size for variant in product.variants if variant.size}),
-        "colours": colours,
-        "price_minor": product.price_minor,
-        "currency": product.currency,
-        "available": product.available,
-        "in_stock": product.available > 0,
-        "consult_available": product.consult_available,
-        "hygiene_class": product.hygiene_class,
-        "final_sale": product.final_sale,
-        "archived": product.archived,
-        "image": product.images[0] if product.images else None,
-        "revision": product.revision,
-        "created_at": product.created_at.isoformat() if product.created_at else None,
-        "updated_at": product.updated_at.isoformat() if product.updated_at else None,
-    }
+# A product's search document, assembled by PostgreSQL from its row, its variants and its
+# analysed words (catalog.domain.search_words), as JSON text the indexer sends untouched: the
+# database does in C what Python would do per field. `json`, not `jsonb`: nothing here is
+# queried, and the binary form would cost a parse. COLLATE "C" sorts as Python does.
+_DOCUMENT_COLUMNS = """
+    p.id AS product_id,
+    json_build_object(
+        'id', p.id, 'sku', p.sku, 'variant_skus', v.skus,
+        'name_fr', p.name_fr, 'name_en', p.name_en,
+        'name_fr_stem', w.name_fr_stem, 'name_en_stem', w.name_en_stem,
+        'text_fr_stem', w.text_fr_stem, 'text_en_stem', w.text_en_stem,
+        'folded', w.folded, 'suggest', w.suggest, 'name_keys', w.name_keys, 'name_words', w.name_words,
+        'brand', p.brand, 'categories', p.categories, 'sizes', v.sizes, 'colours', v.colours,
+        'price_minor', p.price_minor, 'currency', p.currency,
+        'available', v.available, 'in_stock', v.available > 0,
+        'consult_available', p.consult_available, 'hygiene_class', p.hygiene_class,
+        'final_sale', p.final_sale, 'archived', p.archived, 'image', p.images ->> 0,
+        'revision', p.revision, 'created_at', p.created_at, 'updated_at', p.updated_at
+    )::text AS body
+"""
+_DOCUMENT_SOURCES = """
+    products p
+    LEFT JOIN product_search_words w ON w.product_id = p.id
+    CROSS JOIN LATERAL (
+        SELECT
+            coalesce(array_agg(sku ORDER BY sku COLLATE "C"), '{}') AS skus,
+            coalesce(array_agg(DISTINCT size COLLATE "C") FILTER (WHERE size <> ''), '{}') AS sizes,
+            coalesce(array_agg(DISTINCT colour COLLATE "C") FILTER (WHERE colour <> ''), '{}') AS colours,
+            coalesce(sum(greatest(on_hand - reserved, 0)), 0)::integer AS available
+        FROM variants WHERE variants.product_id = p.id
+    ) v
+"""
+# Both statements are put together from the constants above only; values are bound parameters.
+DOCUMENTS_SQL = f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_SOURCES} WHERE p.id = ANY(:ids)"  # noqa: S608
+# Claims the next queued products (in version order, skipping rows another indexer holds) and
+# builds their documents in the same statement; a product gone since it was queued has no body.
+DOCUMENTS_OF_CLAIMED_SQL = f"""
+WITH claimed AS (
+    SELECT product_id, version FROM search_pending
+    WHERE version > :after_version
+    ORDER BY version
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+)
+SELECT claimed.product_id, claimed.version, documents.body
+FROM claimed LEFT JOIN (SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_SOURCES}) documents
+    ON documents.product_id = claimed.product_id
+ORDER BY claimed.version
+"""  # noqa: S608
 
 
 @dataclass
@@ -324,28 +336,36 @@ class SearchIndex:
             found = missing.body if isinstance(missing.body, dict) else {}
         return sorted(name for name, value in found.items() if isinstance(value, dict) and "aliases" in value)
 
-    def bulk(self, docs: Iterable[tuple[dict[str, Any], int]], targets: Sequence[str]) -> BulkOutcome:
-        operations: list[dict[str, Any]] = []
-        ids: list[uuid.UUID] = []
-        for doc, version in docs:
+    def bulk(self, docs: Iterable[tuple[uuid.UUID, int, str]], targets: Sequence[str]) -> BulkOutcome:
+        """Writes (product id, version, document as JSON text) to every target in one `_bulk`.
+        The documents travel as the database wrote them: nothing is parsed or re-encoded here."""
+        lines: list[str] = []
+        for product_id, version, body in docs:
             for target in targets:
-                operations.append(
-                    {"index": {"_index": target, "_id": doc["id"], "version": version, "version_type": "external_gte"}}
-                )
-                operations.append(doc)
-                ids.append(uuid.UUID(doc["id"]))
+                action = {"_index": target, "_id": str(product_id), "version": version, "version_type": "external_gte"}
+                lines.append(json.dumps({"index": action}, separators=(",", ":")))
+                lines.append(body)
         outcome = BulkOutcome()
-        if not operations:
+        if not lines:
             return outcome
-        response = self.client.bulk(operations=operations, refresh=False)
+        lines.append("")
+        # Only each item's id, status and refusal come back: less for Elasticsearch to write and
+        # for us to parse than the whole per-item report.
+        response = self.client.bulk(
+            operations="\n".join(lines), refresh=False, filter_path="items.*._id,items.*.status,items.*.error.reason"
+        )
         failed: dict[uuid.UUID, str] = {}
-        for product_id, item in zip(ids, response["items"], strict=True):
+        written: list[uuid.UUID] = []
+        for item in response.get("items", []):
             result = item["index"]
+            product_id = uuid.UUID(result["_id"])
             # 409: a newer version is already there, which is exactly what we want.
             if result.get("status", 500) >= 300 and result.get("status") != 409:
                 failed[product_id] = str(result.get("error", {}).get("reason", result.get("status")))[:300]
+            else:
+                written.append(product_id)
         outcome.failed = failed
-        outcome.indexed = list(dict.fromkeys(product_id for product_id in ids if product_id not in failed))
+        outcome.indexed = [product_id for product_id in dict.fromkeys(written) if product_id not in failed]
         return outcome
 
     def start_building(self, name: str) -> None:

@@ -148,7 +148,10 @@ def import_file(container: Container, path: Path, *, batch_size: int, file_forma
 # --- search index -------------------------------------------------------------------------------
 
 
-def reindex(container: Container, batch: int) -> int:
+def reindex(container: Container, batch: int, *, reanalyse: bool = False) -> int:
+    if reanalyse:
+        with tqdm(unit=" products", desc="analysing", file=sys.stderr, mininterval=0.5) as progress:
+            search.reanalyse(container.uow, progress=progress.update)
     with tqdm(unit=" products", desc="reindexing", file=sys.stderr, mininterval=0.5) as progress:
         name, total, left = search.rebuild_index(
             container.uow, container.indexing_index, batch=batch, progress=progress.update
@@ -177,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("--batch-size", type=int, default=500)
     rebuild = commands.add_parser("reindex", help="rebuild the search index from the database, then swap the alias")
     rebuild.add_argument("--batch-size", type=int, default=1000)
+    rebuild.add_argument(
+        "--reanalyse", action="store_true", help="analyse every product's words again first (after a language change)"
+    )
     commands.add_parser("index-status", help="compare the search index with the database")
     args = parser.parse_args(argv)
     container = bootstrap()
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         return import_file(container, args.file, batch_size=args.batch_size, file_format=args.format, out=sys.stdout)
     if args.command == "reindex":
-        return reindex(container, args.batch_size)
+        return reindex(container, args.batch_size, reanalyse=args.reanalyse)
     return index_status(container)
 
 

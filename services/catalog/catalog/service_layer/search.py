@@ -11,7 +11,7 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
-from catalog.adapters.search import SearchIndex, SearchQuery, document, search_body, suggest_body
+from catalog.adapters.search import SearchIndex, SearchQuery, search_body, suggest_body
 from catalog.service_layer.unit_of_work import CatalogUnitOfWork
 from vitrine_shared.problems import ServiceUnavailable
 
@@ -98,54 +98,76 @@ def suggest(index: SearchIndex, text: str, *, language: str, size: int = 8) -> d
     return {"query": text, "completions": completions, "suggestions": suggestions}
 
 
-Prepared = tuple[list[tuple[uuid.UUID, int]], list[tuple[dict[str, Any], int]], set[uuid.UUID]]
+Claimed = list[tuple[uuid.UUID, int, str | None]]
 
 
-def _prepare(uow_factory: Callable[[], CatalogUnitOfWork], batch: int, after_version: int) -> Prepared:
-    """Claim the next queued products (in version order) and build their documents."""
+def _claim(
+    uow_factory: Callable[[], CatalogUnitOfWork], index: SearchIndex, batch: int, after_version: int
+) -> tuple[Claimed, list[str]]:
+    """The next queued products (in version order) with their documents, built by the database,
+    and the indices to write them to."""
     with uow_factory() as uow:
-        claimed = uow.products.claim_pending(batch, after_version)
-        products = {product.id: product for product in uow.products.get_many([pid for pid, _ in claimed])}
+        claimed = uow.products.claim_pending_documents(batch, after_version)
         # The claim is released at once: holding row locks across a call to Elasticsearch
         # would make product writes wait on the search cluster.
         uow.commit()
-    docs = [(document(products[pid]), version) for pid, version in claimed if pid in products]
-    gone = {pid for pid, _ in claimed if pid not in products}
-    return claimed, docs, gone
+    # Looked up after the claim: a rebuild that started before these changes were queued is
+    # then among the targets, so it gets every change made after its snapshot.
+    return claimed, index.write_targets() if claimed else []
 
 
 def index_pending(uow_factory: Callable[[], CatalogUnitOfWork], index: SearchIndex, *, batch: int = 500) -> int:
     """Bulk-index every queued product; returns how many documents were written. Rows are
     forgotten only after Elasticsearch accepted them, and only if no newer change was queued
-    meanwhile, so a crash or an outage at any point leaves them queued. The next batch is read
-    and analysed while Elasticsearch indexes the current one."""
+    meanwhile, so a crash or an outage at any point leaves them queued. While Elasticsearch
+    indexes one batch, a helper thread claims the next and forgets the previous one."""
     written = 0
     try:
         index.ensure_alias()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalog-index-prepare") as pool:
-            claimed, docs, gone = _prepare(uow_factory, batch, 0)
+            claimed, targets = _claim(uow_factory, index, batch, 0)
+            forgetting = None
             while claimed:
                 upcoming = None
                 if len(claimed) == batch:
-                    upcoming = pool.submit(_prepare, uow_factory, batch, max(version for _, version in claimed))
-                outcome = index.bulk(docs, index.write_targets())
+                    upcoming = pool.submit(_claim, uow_factory, index, batch, claimed[-1][1])
+                documents = [(pid, version, body) for pid, version, body in claimed if body is not None]
+                outcome = index.bulk(documents, targets)
                 if outcome.failed:
                     sample = {str(key): value for key, value in list(outcome.failed.items())[:5]}
                     log.error("documents refused by the index", extra={"failed": sample})
-                done = set(outcome.indexed) | gone
-                with uow_factory() as uow:
-                    uow.products.done_pending([(pid, version) for pid, version in claimed if pid in done])
-                    uow.commit()
+                done = set(outcome.indexed) | {pid for pid, _, body in claimed if body is None}
+                if forgetting is not None:
+                    forgetting.result()
+                forgetting = pool.submit(_forget, uow_factory, [(pid, v) for pid, v, _ in claimed if pid in done])
                 written += len(outcome.indexed)
-                if upcoming is None:
+                if upcoming is None or outcome.failed:
                     break
-                claimed, docs, gone = upcoming.result()
-                if outcome.failed:
-                    break
+                claimed, targets = upcoming.result()
+            if forgetting is not None:
+                forgetting.result()
         return written
     except SEARCH_DOWN as exc:
         log.warning("search index unreachable; queued products wait", extra={"error": str(exc)[:200]})
         return written
+
+
+def _forget(uow_factory: Callable[[], CatalogUnitOfWork], indexed: list[tuple[uuid.UUID, int]]) -> None:
+    with uow_factory() as uow:
+        uow.products.done_pending(indexed)
+        uow.commit()
+
+
+def reanalyse(uow_factory: Callable[[], CatalogUnitOfWork], *, progress: Callable[[int], None] = lambda _: None) -> int:
+    """Works out every product's search words again (after a change to the language code). A
+    reindex afterwards carries them to the index."""
+    total = 0
+    with uow_factory() as uow:
+        for count in uow.products.reanalyse_all():
+            total += count
+            progress(count)
+        uow.commit()
+    return total
 
 
 def rebuild_index(
@@ -183,7 +205,7 @@ def _fill_and_swap(
     total = 0
     with uow_factory() as uow:
         for ids in uow.products.all_ids(batch):
-            docs = [(document(product), snapshot_version) for product in uow.products.get_many(ids)]
+            docs = [(pid, snapshot_version, body) for pid, body in uow.products.search_documents(ids)]
             outcome = index.bulk(docs, [name])
             if outcome.failed:
                 raise RuntimeError(f"{len(outcome.failed)} documents refused while rebuilding {name}")
