@@ -53,8 +53,17 @@ def new_variant(http: httpx.Client, on_hand: int) -> str:
 
 def baseline_once(client: stripe.StripeClient) -> float:
     started = time.perf_counter()
+    order_id = uuid.uuid4()
+    # The parameters checkout sends: amount, currency, card only, the order's metadata, an
+    # idempotency key; then the card attached and the intent confirmed, as checkout does.
     intent = client.v1.payment_intents.create(
-        params={"amount": 2994, "currency": "cad", "payment_method_types": ["card"], "metadata": {"bench": "1"}}
+        params={
+            "amount": 2994,
+            "currency": "cad",
+            "payment_method_types": ["card"],
+            "metadata": {"order_id": str(order_id), "order_number": "VT-BENCH000"},
+        },
+        options={"idempotency_key": f"checkout-order-{order_id}-intent-1"},
     )
     client.v1.payment_intents.update(intent.id, params={"payment_method": "pm_card_visa"})
     confirmed = client.v1.payment_intents.confirm(intent.id)

@@ -43,6 +43,11 @@ class PaymentObjectNotFound(Exception):
     """The processor does not know the object (an intent of another account, a typo)."""
 
 
+class IntentNotConfirmable(Exception):
+    """The processor refused to confirm: the intent is no longer waiting for a card (paid from the
+    browser meanwhile, cancelled...). Read it again to know what it is."""
+
+
 class InvalidWebhook(BadRequest):
     slug, title = "invalid-webhook", "Invalid webhook"
 
@@ -63,7 +68,8 @@ class PaymentGateway(Protocol):
     def retrieve_intent(self, intent_id: str) -> Intent: ...
 
     def confirm_intent(self, intent_id: str, *, payment_method: str) -> Intent:
-        """Attach the payment method and confirm; CardDeclined on a decline."""
+        """Attach the payment method and confirm; CardDeclined on a decline, IntentNotConfirmable
+        when the intent is not waiting for a card."""
         ...
 
     def cancel_intent(self, intent_id: str) -> None: ...
@@ -153,8 +159,13 @@ class StripeGateway:
 
     def confirm_intent(self, intent_id: str, *, payment_method: str) -> Intent:
         # Attach then confirm, two calls: both Stripe and localstripe accept this form.
-        self._call(self._client.v1.payment_intents.update, intent_id, params={"payment_method": payment_method})
-        return _intent(self._call(self._client.v1.payment_intents.confirm, intent_id))
+        try:
+            self._call(self._client.v1.payment_intents.update, intent_id, params={"payment_method": payment_method})
+            return _intent(self._call(self._client.v1.payment_intents.confirm, intent_id))
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 400:  # e.g. "cannot update a PaymentIntent whose status is succeeded"
+                raise IntentNotConfirmable(str(exc)) from exc
+            raise
 
     def cancel_intent(self, intent_id: str) -> None:
         self._call(self._client.v1.payment_intents.cancel, intent_id)

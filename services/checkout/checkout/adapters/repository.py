@@ -8,8 +8,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from checkout.adapters.orm import orders, refunds, stripe_events
-from checkout.domain.model import Cart, Order, Refund, RefundStatus
+from checkout.adapters.orm import carts, orders, refunds, stripe_events
+from checkout.domain.model import Cart, CartStatus, Order, Refund, RefundStatus
 
 
 class CartRepository:
@@ -24,6 +24,22 @@ class CartRepository:
         if for_update:
             query = query.with_for_update()
         return self.session.scalars(query).one_or_none()
+
+    def check_out(self, cart_id: uuid.UUID, *, placement_order_id: uuid.UUID, at: datetime) -> bool:
+        """Mark the cart checked out if it is still open with this placement id (so with the lines
+        the order was priced from): one conditional UPDATE, which also takes the row lock that
+        line changes wait for. False when the cart moved on."""
+        checked_out = self.session.execute(
+            update(carts)
+            .where(
+                carts.c.id == cart_id,
+                carts.c.status == CartStatus.OPEN,
+                carts.c.placement_order_id == placement_order_id,
+            )
+            .values(status=CartStatus.CHECKED_OUT, updated_at=at)
+            .returning(carts.c.id)
+        ).first()
+        return checked_out is not None
 
 
 class OrderRepository:

@@ -3,7 +3,7 @@
 import re
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -155,8 +155,10 @@ class Cart:
     status: str = CartStatus.OPEN
     currency: str = CURRENCY
     consult_session_id: uuid.UUID | None = None
-    # Chosen once, when placement starts, so a retried placement reuses the same order id (and so
-    # the same catalog reservation and the same payment idempotency key).
+    # The id the order of these exact lines will have, chosen when the lines change (carts from
+    # before that rule get one when placement starts), so a retried placement reuses the same
+    # order id (and so the same catalog reservation and the same payment idempotency key), and a
+    # placement needs no write to learn it.
     placement_order_id: uuid.UUID | None = None
     lines: list[CartLine] = field(default_factory=list)
     created_at: datetime = field(default_factory=now_utc)
@@ -170,8 +172,19 @@ class Cart:
             raise IllegalTransition("This cart has already been checked out.", current_state=self.status)
 
     def _lines_changed(self) -> None:
-        # A placement id names a reservation of these exact lines; new lines need a new one.
-        self.placement_order_id = None
+        # A placement id names a reservation of these exact lines; new lines need a new one. So an
+        # unchanged id at commit time means unchanged lines.
+        self.placement_order_id = uuid.uuid4()
+
+    def priced_lines(self, variants: dict[str, Variant]) -> list["CartLine"]:
+        """Copies of the lines at the catalog's current prices (the cart itself is not changed:
+        placement reads it without a lock)."""
+        priced = []
+        for line in self.lines:
+            copy = replace(line)
+            copy.refresh(variants[line.sku])
+            priced.append(copy)
+        return priced
 
     def line_for(self, sku: str) -> CartLine | None:
         return next((line for line in self.lines if line.sku == sku), None)

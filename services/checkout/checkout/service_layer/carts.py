@@ -10,7 +10,7 @@ from checkout.adapters.catalog import CatalogPort
 from checkout.domain.model import Cart, Gone, ShippingRule, Totals, compute_totals, normalize_province, now_utc
 from checkout.service_layer.unit_of_work import CheckoutUnitOfWork
 from vitrine_shared.auth.capabilities import capability_digest, new_capability
-from vitrine_shared.problems import Forbidden, NotFound, Unauthorized
+from vitrine_shared.problems import Forbidden, NotFound, Unauthorized, Unprocessable
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,10 @@ def set_consult_session(
         return _view(cart, None, shipping)
 
 
-def open_for_checkout(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, access: CartAccess) -> Cart:
-    """The cart, locked, for the order placement (used inside the caller's unit of work)."""
-    return _open(uow, cart_id, access, for_update=True)
+def open_for_placement(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, access: CartAccess, *, for_update: bool) -> Cart:
+    """The cart an order is placed from, open and not empty (inside the caller's unit of work)."""
+    cart = _open(uow, cart_id, access, for_update=for_update)
+    cart.check_open()
+    if not cart.lines:
+        raise Unprocessable("cart", "the cart is empty")
+    return cart

@@ -1,22 +1,34 @@
 """Orders: placement (stock held in the catalog, a PaymentIntent at the processor), payment,
 and the moves of the order's state machine, each with its event in the same transaction."""
 
+import contextvars
 import hmac
 import logging
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from checkout.adapters.catalog import CatalogPort
-from checkout.adapters.payments import CardDeclined, Intent, PaymentGateway, PaymentObjectNotFound
+from checkout.adapters.payments import (
+    CardDeclined,
+    Intent,
+    IntentNotConfirmable,
+    PaymentGateway,
+    PaymentObjectNotFound,
+)
 from checkout.domain.model import (
     MAX_PAYMENT_ATTEMPTS,
+    Cart,
+    CartStatus,
     Order,
     OrderLine,
     OrderStatus,
     PaymentDeclined,
     ShippingRule,
+    Variant,
     compute_totals,
     new_order_number,
     normalize_email,
@@ -29,9 +41,10 @@ from checkout.service_layer.unit_of_work import CheckoutUnitOfWork
 from vitrine_shared.auth.capabilities import capability_digest, new_capability
 from vitrine_shared.events.contracts import OrderCancelled, OrderPaid, OrderPlaced
 from vitrine_shared.events.contracts import OrderLine as OrderLineEvent
-from vitrine_shared.problems import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from vitrine_shared.problems import Conflict, Forbidden, IllegalTransition, NotFound, Unauthorized
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,52 @@ def _intent_metadata(
     return metadata
 
 
+@dataclass(frozen=True)
+class _CartToPlace:
+    """What placement needs from the cart, read once at its start."""
+
+    cart: Cart
+    order_id: uuid.UUID
+    wanted: list[tuple[str, int]]
+
+
+def _cart_to_place(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, access: carts.CartAccess) -> _CartToPlace:
+    """Read without a lock: the lines' placement id is already chosen (a line change chooses it),
+    and the commit re-checks it under the row lock. Only an older cart without one gets it here,
+    once, under the lock."""
+    with uow:
+        cart = carts.open_for_placement(uow, cart_id, access, for_update=False)
+    if cart.placement_order_id is None:
+        with uow:
+            cart = carts.open_for_placement(uow, cart_id, access, for_update=True)
+            if cart.placement_order_id is None:
+                cart.placement_order_id = uuid.uuid4()
+                uow.commit()
+    assert cart.placement_order_id is not None
+    return _CartToPlace(cart, cart.placement_order_id, [(line.sku, line.quantity) for line in cart.lines])
+
+
+def _in_context(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Run in another thread with this request's context (its correlation id goes along)."""
+    context = contextvars.copy_context()
+    return lambda: context.run(fn, *args)
+
+
+def _read_variants(catalog: CatalogPort, pool: Executor, skus: list[str]) -> dict[str, Variant]:
+    if len(skus) == 1:
+        return {skus[0]: catalog.variant(skus[0])}
+    futures = {sku: pool.submit(_in_context(catalog.variant, sku)) for sku in skus}
+    return {sku: future.result() for sku, future in futures.items()}
+
+
+def _cancel_spent_intent(payments: PaymentGateway, intent_id: str) -> None:
+    """An intent made for a placement that did not happen must not stay chargeable."""
+    try:
+        payments.cancel_intent(intent_id)
+    except Exception:  # the placement's own error matters more; ops see this one in the log
+        log.exception("could not cancel the intent of a failed placement", extra={"intent": intent_id})
+
+
 def place_order(
     uow: CheckoutUnitOfWork,
     catalog: CatalogPort,
@@ -86,82 +145,82 @@ def place_order(
     province: str,
     shipping_address: dict[str, Any],
     reservation_ttl_seconds: int,
+    pool: Executor,
 ) -> PlacedOrder:
     address = normalize_email(email)
     province_code = normalize_province(province)
+    placing = _cart_to_place(uow, cart_id, access)
+    cart, order_id = placing.cart, placing.order_id
+    session_id = cart.consult_session_id
 
-    # 1. Fix the order id once per cart, so a retried placement holds the same reservation and
-    #    sends the same payment idempotency key.
-    with uow:
-        cart = carts.open_for_checkout(uow, cart_id, access)
-        cart.check_open()
-        if not cart.lines:
-            raise Unprocessable("cart", "the cart is empty")
-        if cart.placement_order_id is None:
-            cart.placement_order_id = uuid.uuid4()
-            uow.commit()
-        order_id = cart.placement_order_id
-        wanted = [(line.sku, line.quantity) for line in cart.lines]
-        session_id = cart.consult_session_id
-
-    # 2. Prices again from the catalog (the source of truth), then hold the stock: all or none.
-    variants = {sku: catalog.variant(sku) for sku, _ in wanted}
-    reservation = catalog.reserve(order_id, wanted, reservation_ttl_seconds)
-
-    # 3. The order, its lines and its event, in one transaction with the cart's checkout.
-    with uow:
-        cart = carts.open_for_checkout(uow, cart_id, access)
-        cart.check_open()
-        if cart.placement_order_id != order_id or [(line.sku, line.quantity) for line in cart.lines] != wanted:
-            raise Conflict("The cart changed while the order was being placed; place it again.")
-        for line in cart.lines:
-            line.refresh(variants[line.sku])
-        totals = compute_totals(cart.lines, province_code, shipping)
-        capability = new_capability()
-        at = now_utc()
-        order = Order(
-            id=order_id,
-            number=new_order_number(),
-            token_digest=capability.digest,
-            cart_id=cart.id,
-            email=address,
-            province=province_code,
-            shipping_address=shipping_address,
-            currency=cart.currency,
-            subtotal_minor=totals.subtotal_minor,
-            shipping_minor=totals.shipping_minor,
-            tax_minor=totals.tax_minor,
-            total_minor=totals.total_minor,
-            reservation_expires_at=min(reservation.expires_at, reservation_deadline(at, reservation_ttl_seconds)),
-            consult_session_id=session_id,
-            created_at=at,
-            lines=[
-                OrderLine(
-                    sku=line.sku,
-                    product_id=line.product_id,
-                    name_fr=line.name_fr,
-                    name_en=line.name_en,
-                    quantity=line.quantity,
-                    unit_price_minor=line.unit_price_minor,
-                    tax_minor=tax,
-                    hygiene_class=line.hygiene_class,
-                    final_sale=line.final_sale,
-                    category=variants[line.sku].category,
-                )
-                for line, tax in zip(cart.lines, totals.line_taxes, strict=True)
-            ],
-        )
-        # 4. The PaymentIntent, before the commit: if the processor is down nothing is written
-        #    (the reservation expires by itself), and a retry sends the same idempotency key.
-        order.payment_attempts = 1
+    # 1. Hold the stock (all or none, under the order id, so a retry holds the same) while the
+    #    prices are read again from the catalog (the source of truth) and the PaymentIntent is
+    #    created: the reservation does not depend on them, and it is the slowest of the three.
+    held = pool.submit(_in_context(catalog.reserve, order_id, placing.wanted, reservation_ttl_seconds))
+    intent: Intent | None = None
+    try:
+        variants = _read_variants(catalog, pool, [sku for sku, _ in placing.wanted])
+        lines = cart.priced_lines(variants)
+        totals = compute_totals(lines, province_code, shipping)
+        number = new_order_number()
+        # Before anything is written: if the processor is down nothing is (the reservation
+        # expires by itself), and a retry sends the same idempotency key.
         intent = payments.create_intent(
-            amount_minor=order.total_minor,
-            currency=order.currency,
-            metadata=_intent_metadata(order, order.id, order.number, session_id),
-            idempotency_key=intent_idempotency_key(order.id, 1),
+            amount_minor=totals.total_minor,
+            currency=cart.currency,
+            metadata=_intent_metadata(None, order_id, number, session_id),
+            idempotency_key=intent_idempotency_key(order_id, 1),
         )
-        order.payment_intent_id = intent.id
-        cart.status = "checked_out"
+        reservation = held.result()
+    except BaseException:
+        if intent is not None:  # the stock was refused: no order, so no chargeable intent
+            _cancel_spent_intent(payments, intent.id)
+        raise
+
+    capability = new_capability()
+    at = now_utc()
+    order = Order(
+        id=order_id,
+        number=number,
+        token_digest=capability.digest,
+        cart_id=cart.id,
+        email=address,
+        province=province_code,
+        shipping_address=shipping_address,
+        currency=cart.currency,
+        subtotal_minor=totals.subtotal_minor,
+        shipping_minor=totals.shipping_minor,
+        tax_minor=totals.tax_minor,
+        total_minor=totals.total_minor,
+        reservation_expires_at=min(reservation.expires_at, reservation_deadline(at, reservation_ttl_seconds)),
+        consult_session_id=session_id,
+        created_at=at,
+        payment_intent_id=intent.id,
+        payment_attempts=1,
+        lines=[
+            OrderLine(
+                sku=line.sku,
+                product_id=line.product_id,
+                name_fr=line.name_fr,
+                name_en=line.name_en,
+                quantity=line.quantity,
+                unit_price_minor=line.unit_price_minor,
+                tax_minor=tax,
+                hygiene_class=line.hygiene_class,
+                final_sale=line.final_sale,
+                category=variants[line.sku].category,
+            )
+            for line, tax in zip(lines, totals.line_taxes, strict=True)
+        ],
+    )
+    # 2. The order, its lines and its event, in one transaction with the cart's checkout, only if
+    #    the cart is still the one that was priced.
+    with uow:
+        if not uow.carts.check_out(cart.id, placement_order_id=order_id, at=at):
+            refusal = _why_not_placed(uow, cart.id, order_id, intent.id)
+            if not refusal.intent_in_use:
+                _cancel_spent_intent(payments, intent.id)
+            raise refusal.problem
         uow.orders.add(order)
         uow.publish(
             OrderPlaced(
@@ -175,6 +234,23 @@ def place_order(
         )
         uow.commit()
     return PlacedOrder(order=order, token=capability.token, client_secret=intent.client_secret)
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    problem: Exception
+    intent_in_use: bool  # an order placed by a concurrent request holds this very intent
+
+
+def _why_not_placed(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, order_id: uuid.UUID, intent_id: str) -> _Refusal:
+    cart = uow.carts.get(cart_id)
+    if cart is not None and cart.status != CartStatus.OPEN:
+        placed = uow.orders.get(order_id)
+        # A double-click: both requests sent the same idempotency key, and Stripe answers the same
+        # intent to both; the order that won holds it, so it must not be cancelled.
+        in_use = placed is not None and placed.payment_intent_id == intent_id
+        return _Refusal(IllegalTransition("This cart has already been checked out.", current_state=cart.status), in_use)
+    return _Refusal(Conflict("The cart changed while the order was being placed; place it again."), False)
 
 
 def get_order(uow: CheckoutUnitOfWork, *, order_id: uuid.UUID, token: str | None) -> Order:
@@ -217,35 +293,12 @@ def pay_order(
     intents for one order)."""
     order = get_order(uow, order_id=order_id, token=token)
     order.check_payable()
-    intent = payments.retrieve_intent(order.payment_intent_id) if order.payment_intent_id else None
-    if intent is not None and intent.status in ("succeeded", "processing"):
-        return apply_intent(uow, intent)
     try:
-        if (
-            intent is not None
-            and intent.error is None
-            and intent.status
-            in (
-                "requires_payment_method",
-                "requires_confirmation",
-            )
-        ):
-            intent = payments.confirm_intent(intent.id, payment_method=payment_method)
-        else:
-            if intent is not None and intent.status != "canceled":
-                payments.cancel_intent(intent.id)
-            attempt = _next_attempt(uow, order_id, previous=intent.id if intent else None)
-            intent = payments.create_intent(
-                amount_minor=order.total_minor,
-                currency=order.currency,
-                metadata={
-                    **_intent_metadata(order, order.id, order.number, order.consult_session_id),
-                    "attempt": str(attempt),
-                },
-                idempotency_key=intent_idempotency_key(order.id, attempt),
-                payment_method=payment_method,
-            )
-            _set_intent(uow, order_id, intent.id)
+        intent = _confirm_fresh_intent(payments, order, payment_method)
+        if intent is None:
+            intent = _confirm_or_renew(uow, payments, order, payment_method)
+    except IntentNotConfirmable as moved:  # changed between our read and our confirm
+        raise Conflict("The payment changed meanwhile; look at the order and try again.") from moved
     except CardDeclined as declined:
         order = _record_decline(uow, order_id, declined.reason, intent_id=declined.intent_id)
         raise PaymentDeclined(
@@ -260,6 +313,48 @@ def pay_order(
             order_status=order.status,
         )
     return apply_intent(uow, intent)
+
+
+def _confirm_fresh_intent(payments: PaymentGateway, order: Order, payment_method: str) -> Intent | None:
+    """The first card for the intent made at placement: confirm it at once, without reading it
+    first (it waits for a card unless the browser used it meanwhile). None when it does not
+    wait for one: the caller then reads it and decides."""
+    if order.payment_intent_id is None or order.payment_attempts != 1 or order.payment_error is not None:
+        return None
+    try:
+        return payments.confirm_intent(order.payment_intent_id, payment_method=payment_method)
+    except IntentNotConfirmable:
+        return None
+
+
+def _confirm_or_renew(uow: CheckoutUnitOfWork, payments: PaymentGateway, order: Order, payment_method: str) -> Intent:
+    """The intent as it is now decides: paid or paying already, confirm it, or (spent by a
+    decline, or cancelled) cancel it and confirm a new one (attempt n+1)."""
+    order_id = order.id
+    intent = payments.retrieve_intent(order.payment_intent_id) if order.payment_intent_id else None
+    if intent is not None and intent.status in ("succeeded", "processing"):
+        return intent
+    if (
+        intent is not None
+        and intent.error is None
+        and intent.status in ("requires_payment_method", "requires_confirmation")
+    ):
+        return payments.confirm_intent(intent.id, payment_method=payment_method)
+    if intent is not None and intent.status != "canceled":
+        payments.cancel_intent(intent.id)
+    attempt = _next_attempt(uow, order_id, previous=intent.id if intent else None)
+    intent = payments.create_intent(
+        amount_minor=order.total_minor,
+        currency=order.currency,
+        metadata={
+            **_intent_metadata(order, order.id, order.number, order.consult_session_id),
+            "attempt": str(attempt),
+        },
+        idempotency_key=intent_idempotency_key(order.id, attempt),
+        payment_method=payment_method,
+    )
+    _set_intent(uow, order_id, intent.id)
+    return intent
 
 
 def _next_attempt(uow: CheckoutUnitOfWork, order_id: uuid.UUID, *, previous: str | None) -> int:

@@ -7,6 +7,7 @@ import stripe
 from sqlalchemy import func, select
 
 from checkout.adapters.orm import orders
+from checkout.service_layer import carts
 from vitrine_shared.messaging.tables import outbox
 
 pytestmark = pytest.mark.integration
@@ -264,3 +265,85 @@ def test_changing_the_cart_after_a_failed_placement_takes_a_new_reservation(shop
     s.client.delete(f"/api/checkout/carts/{s.cart_id}/lines/{a}", headers=s.cart_headers)
     assert s.place().status_code == 201
     assert catalog.reservations[uuid.UUID(s.order["order_id"])] == [(b, 1)]
+
+
+class RecordingPayments:
+    """The real gateway, remembering the intents it created (to look at them afterwards)."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.created: list[str] = []
+
+    def create_intent(self, **kwargs):
+        intent = self._real.create_intent(**kwargs)
+        self.created.append(intent.id)
+        return intent
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@pytest.fixture
+def recorded(container) -> RecordingPayments:
+    spy = RecordingPayments(container.payments)
+    container.payments = spy  # type: ignore[misc]  (cached_property: the instance attribute wins)
+    return spy
+
+
+def test_a_placement_raced_by_a_cart_change_cancels_the_intent_it_made(
+    shopper, catalog, container, recorded, stripe_client
+) -> None:
+    a = catalog.stock(f"R-{uuid.uuid4().hex[:8]}", available=5).sku
+    b = catalog.stock(f"S-{uuid.uuid4().hex[:8]}", available=5).sku
+    s = shopper()
+    s.new_cart([(a, 1)])
+    reserve = catalog.reserve
+
+    def reserve_while_the_shopper_adds_a_line(*args, **kwargs):
+        # The cart is read without a lock at placement: a line added now must be noticed.
+        carts.add_line(
+            container.uow(),
+            catalog,
+            container.shipping,
+            cart_id=uuid.UUID(s.cart_id),
+            access=carts.CartAccess(token=s.cart_token),
+            sku=b,
+            quantity=1,
+            ttl_hours=1,
+        )
+        return reserve(*args, **kwargs)
+
+    catalog.reserve = reserve_while_the_shopper_adds_a_line
+    before = _orders(container)
+    refused = s.place()
+    assert refused.status_code == 409, refused.text
+    assert "changed" in refused.json()["detail"]
+    assert _orders(container) == before
+    [intent_id] = recorded.created
+    assert stripe_client.v1.payment_intents.retrieve(intent_id).status == "canceled"
+    catalog.reserve = reserve
+    assert s.place().status_code == 201  # the cart as it is now places (a new order id)
+    assert sorted(catalog.reservations[uuid.UUID(s.order["order_id"])]) == sorted([(a, 1), (b, 1)])
+
+
+def test_stock_refused_at_placement_cancels_the_intent_made_meanwhile(
+    shopper, catalog, container, recorded, stripe_client
+) -> None:
+    sku = catalog.stock(f"U-{uuid.uuid4().hex[:8]}", available=2).sku
+    s = shopper()
+    s.new_cart([(sku, 2)])
+    catalog.stock(sku, available=1)
+    assert s.place().status_code == 409
+    [intent_id] = recorded.created  # made while the reservation was being refused
+    assert stripe_client.v1.payment_intents.retrieve(intent_id).status == "canceled"
+
+
+def test_the_first_card_confirms_without_reading_the_intent_first(shopper, catalog, container) -> None:
+    reads: list[str] = []
+    real = container.payments
+    spy = RecordingPayments(real)
+    spy.retrieve_intent = lambda intent_id: reads.append(intent_id) or real.retrieve_intent(intent_id)  # type: ignore[method-assign]
+    container.payments = spy  # type: ignore[misc]
+    s, _ = placed(shopper, catalog)
+    assert s.pay("pm_card_visa").json()["status"] == "paid"
+    assert reads == []
