@@ -93,6 +93,10 @@ def test_a_return_goes_from_the_shopper_through_ops_to_a_certified_restock(
         expect(row.locator(".timer")).to_contain_text("libéré dans 23 h")
         # The live board (server-sent events) counts it without a reload.
         expect(ops.locator('[data-stage="quarantined"] .stage-count')).not_to_have_text(str(quarantined_before))
+        category_chart = ops.locator("section.card").filter(
+            has=ops.get_by_role("heading", name="Taux de retour par catégorie")
+        )
+        expect(category_chart.locator("svg.chart")).to_be_visible()
         screenshot(ops, "ops-board-quarantine")
         ops.get_by_label(f"Ajouter {sku} au lot").check()
         ops.locator("#lot-method").select_option("steam")
@@ -188,7 +192,7 @@ def test_ops_record_a_failed_lot_then_dispose_of_the_item(page: Page, edge_api, 
     screenshot(page, "ops-disposition")
 
 
-def test_an_overdue_item_is_highlighted_and_leaves_the_list_when_it_moves(
+def test_an_overdue_item_is_highlighted_and_no_longer_once_it_moves(
     page: Page, edge_api, paid_order, staff_token, move_time, screenshot
 ) -> None:
     product, order, email = paid_order()
@@ -207,14 +211,23 @@ def test_an_overdue_item_is_highlighted_and_leaves_the_list_when_it_moves(
     # 25 hours later on the development clock: past the 24 h service level of the "received" stage.
     move_time(25 * 3600)
     sign_in(page, "ops@vitrine.test", "/ops")
-    overdue = page.locator(f'.overdue-list li[data-item="{item_id}"]')
-    expect(overdue).to_contain_text(sku)
     expect(page.locator('[data-stage="received"]')).to_have_class(re.compile(r"overdue"))
+    expect(page.locator(".overdue-card h2")).not_to_have_text("En retard (0)")
     screenshot(page, "ops-overdue")
+    # The board lists the most overdue first (50 at most): on a shared database full of older test
+    # items this one may be past the list, so it is checked where ops open it, in the work area.
     page.get_by_label("Numéro de retour (RMA)").fill(rma)
     page.get_by_role("button", name="Recevoir / ouvrir").click()
+    row = page.locator(f'table.work-items tbody tr[data-item="{item_id}"]')
+    expect(row).to_have_class(re.compile(r"overdue"))
+    expect(row).to_contain_text("⚠ en retard")
     page.get_by_label(f"Catégorie de {sku}").select_option("B")
     page.get_by_label(f"Matière de {sku}").select_option("fabric")
     page.get_by_role("button", name="Inspecter").click()
-    # The live board drops it from the overdue list without a reload.
-    expect(overdue).to_have_count(0)
+    # Inspected just now (on the moved clock): within the next stage's service level.
+    expect(row).to_have_attribute("data-state", "inspected")
+    expect(row).not_to_have_class(re.compile(r"overdue"))
+    # Settled, so it is no overdue leftover for later runs.
+    page.get_by_label(f"Sort de {sku}").select_option("destroy")
+    page.get_by_role("button", name="Appliquer").click()
+    expect(row).to_have_attribute("data-state", "destroyed")

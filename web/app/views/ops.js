@@ -64,6 +64,13 @@ async function readStream(token, onBoard, signal) {
   }
 }
 
+/** A product category by its slug ("robes-ete" -> "robes ete"); lines of older orders carry none
+ * and count under their hygiene class, said so. */
+function rateGroupLabel(row) {
+  if (row.category) return row.category.replaceAll("-", " ");
+  return t("ops.hygiene_group", { name: t(`hygiene.${row.hygiene_class}`) });
+}
+
 /** Development only: move the service's time forward, or back to real time. */
 function devClockCard(clock, token, onChange) {
   const move = async (path, body) => {
@@ -128,7 +135,8 @@ function boardView(board, reasons, { token, redraw }) {
       h("section", { class: "card" }, h("h2", {}, t("ops.chart_reason")),
         barChart(t("ops.chart_reason"), Object.entries(board.return_rate_by_reason || {}).map(([code, row]) => ({ label: localized(reasons[code]) || code, value: row.returned })))),
       h("section", { class: "card" }, h("h2", {}, t("ops.chart_category")),
-        barChart(t("ops.chart_category"), Object.entries(board.return_rate_by_category || {}).map(([code, row]) => ({ label: t(`hygiene.${code}`), value: row.rate })), { format: percent, colour: "#8a4b08" })),
+        barChart(t("ops.chart_category"), Object.values(board.return_rate_by_category || {}).map((row) => ({ label: rateGroupLabel(row), value: row.rate })), { format: percent, colour: "#8a4b08" }),
+        h("p", { class: "muted" }, t("ops.category_note"))),
       h("section", { class: "card" }, h("h2", {}, t("ops.chart_throughput")),
         columnChart(t("ops.chart_throughput"), throughput),
         h("p", { class: "muted" }, t("ops.throughput_note"))),
@@ -186,9 +194,9 @@ function workArea(token) {
       h("div", { class: "table-wrap" }, h("table", { class: "work-items" },
         h("thead", {}, h("tr", {}, [t("ops.sku"), t("ops.state"), t("ops.details"), t("ops.actions")].map((label) => h("th", {}, label)))),
         h("tbody", {}, items.map((item) =>
-          h("tr", { dataset: { item: item.item_id, state: item.state } },
+          h("tr", { dataset: { item: item.item_id, state: item.state }, class: item.overdue ? "overdue" : "" },
             h("td", {}, item.sku),
-            h("td", {}, h("strong", {}, t(`item.state.${item.state}`))),
+            h("td", {}, h("strong", {}, t(`item.state.${item.state}`)), item.overdue ? h("span", { class: "item-overdue" }, ` ${t("ops.item_overdue")}`) : null),
             h("td", {}, [item.grade ? t("return.grade", { grade: item.grade }) : null, item.material ? t(`material.${item.material}`) : null,
               item.quarantined_until && item.state !== "restocked" ? timer(item.quarantined_until) : null,
               item.certificate_id ? h("a", { href: `/certificats/${item.certificate_id}`, "data-link": true }, item.certificate_id) : null]
@@ -297,8 +305,11 @@ addMessages({
     "ops.since": "depuis le {date}",
     "ops.none_overdue": "Rien en retard.",
     "ops.stage_overdue": "⚠ {count} en retard",
+    "ops.item_overdue": "⚠ en retard",
     "ops.chart_reason": "Retours par motif",
-    "ops.chart_category": "Taux de retour par catégorie d'hygiène",
+    "ops.chart_category": "Taux de retour par catégorie",
+    "ops.category_note": "Catégorie principale du produit ; les commandes plus anciennes, sans catégorie, comptent par classe d'hygiène.",
+    "ops.hygiene_group": "{name} (classe d'hygiène)",
     "ops.chart_throughput": "Débit : articles assainis par heure",
     "ops.throughput_note": "Calculé sur les derniers lots du tableau.",
     "ops.lots": "Derniers lots",
@@ -348,8 +359,11 @@ addMessages({
     "ops.since": "since {date}",
     "ops.none_overdue": "Nothing overdue.",
     "ops.stage_overdue": "⚠ {count} overdue",
+    "ops.item_overdue": "⚠ overdue",
     "ops.chart_reason": "Returns by reason",
-    "ops.chart_category": "Return rate by hygiene class",
+    "ops.chart_category": "Return rate by category",
+    "ops.category_note": "The product's main category; older orders, without one, count by hygiene class.",
+    "ops.hygiene_group": "{name} (hygiene class)",
     "ops.chart_throughput": "Throughput: items sanitized per hour",
     "ops.throughput_note": "Computed from the latest lots on the board.",
     "ops.lots": "Latest lots",

@@ -58,6 +58,7 @@ order_lines = Table(
     Column("tax_minor", BigInteger, nullable=False),
     Column("hygiene_class", String(20), nullable=False),
     Column("final_sale", Boolean, nullable=False),
+    Column("category", String(100)),
 )
 
 returns = Table(

@@ -90,6 +90,15 @@ class Transition:
 # --- orders (a copy of what checkout said when the order was paid) ---------------------------
 
 
+def rate_group(category: str | None, hygiene_class: str) -> tuple[str, str | None, str | None]:
+    """Where a line counts in the board's return rate by category: its product's category, or,
+    for lines that carry none (older orders), its hygiene class, kept apart from the categories so
+    a category named like a hygiene class is not merged with it. (key, category, hygiene class)."""
+    if category:
+        return category, category, None
+    return f"hygiene:{hygiene_class}", None, hygiene_class
+
+
 @dataclass
 class OrderLine:
     order_id: uuid.UUID
@@ -101,6 +110,8 @@ class OrderLine:
     tax_minor: int  # the line's whole tax share (all units)
     hygiene_class: str = "standard"
     final_sale: bool = False
+    # The product's main catalog category (a slug); None on orders paid before checkout sent it.
+    category: str | None = None
 
     def unit_refund_minor(self, units_already_priced: int = 0) -> int:
         """Price plus tax share of one unit. The tax share is split so that the units of a line

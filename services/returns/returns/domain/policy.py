@@ -7,7 +7,7 @@ plastic and metal, where the virus stayed viable longest).
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 DEFAULT_QUARANTINE_HOURS: dict[str, int] = {
     "fabric": 24,
@@ -60,3 +60,12 @@ class ReturnsPolicy:
     def sla_for(self, state: str) -> timedelta | None:
         hours = self.sla_hours.get(state)
         return None if hours is None else timedelta(hours=hours)
+
+    def due_at(self, state: str, entered_at: datetime, quarantined_until: datetime | None) -> datetime | None:
+        """When an item in `state` becomes overdue (None: no service level for the stage). The
+        board's SQL applies the same rule as index ranges."""
+        sla = self.sla_for(state)
+        if sla is None:
+            return None
+        start = quarantined_until if state == "quarantined" and quarantined_until else entered_at
+        return start + sla

@@ -80,6 +80,7 @@ def record_paid_order(event: OrderPaid, uow: ReturnsUnitOfWork) -> None:
                 tax_minor=line.tax_minor,
                 hygiene_class=line.hygiene_class,
                 final_sale=line.final_sale,
+                category=line.category,
             )
             for index, line in enumerate(event.lines, start=1)
         ],

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from returns.adapters.orm import item_ledger, order_lines, return_items, sanitization_lots
 from returns.domain import ledger
-from returns.domain.model import ItemState
+from returns.domain.model import ItemState, rate_group
 from returns.domain.policy import ReturnsPolicy
 from returns.service_layer.unit_of_work import ReturnsUnitOfWork
 from vitrine_shared.problems import NotFound
@@ -145,19 +145,29 @@ def board(
     ]
     with uow:
         db = uow.session
-        # One pass over the items for the three breakdowns (stage, reason, category).
+        # One pass over the items (with their order line, for its category) for the three
+        # breakdowns (stage, reason, category).
+        grouping = (
+            return_items.c.state,
+            return_items.c.reason_code,
+            order_lines.c.category,
+            return_items.c.hygiene_class,
+        )
         breakdown = db.execute(
-            select(
-                return_items.c.state, return_items.c.reason_code, return_items.c.hygiene_class, func.count()
-            ).group_by(return_items.c.state, return_items.c.reason_code, return_items.c.hygiene_class)
+            select(*grouping, func.count())
+            .join(
+                order_lines,
+                (order_lines.c.order_id == return_items.c.order_id) & (order_lines.c.line_no == return_items.c.line_no),
+            )
+            .group_by(*grouping)
         ).all()
         counts: Counter[str] = Counter()
         by_reason: Counter[str] = Counter()
-        returned_by_category: Counter[str] = Counter()
-        for state, reason, category, n in breakdown:
+        returned_by_group: Counter[str] = Counter()
+        for state, reason, category, hygiene_class, n in breakdown:
             counts[state] += n
             by_reason[reason] += n
-            returned_by_category[category] += n
+            returned_by_group[rate_group(category, hygiene_class)[0]] += n
         quarantine_rows = db.execute(
             select(*item_columns)
             .where(return_items.c.state == ItemState.QUARANTINED)
@@ -185,13 +195,13 @@ def board(
             key=lambda row: row.state_entered_at,
         )[:limit]
         sold_total = db.execute(select(func.coalesce(func.sum(order_lines.c.quantity), 0))).scalar_one()
-        sold_by_category = dict(
-            db.execute(
-                select(order_lines.c.hygiene_class, func.sum(order_lines.c.quantity)).group_by(
-                    order_lines.c.hygiene_class
-                )
-            ).all()
-        )
+        sold_by_group: Counter[tuple[str, str | None, str | None]] = Counter()
+        for category, hygiene_class, sold in db.execute(
+            select(order_lines.c.category, order_lines.c.hygiene_class, func.sum(order_lines.c.quantity)).group_by(
+                order_lines.c.category, order_lines.c.hygiene_class
+            )
+        ):
+            sold_by_group[rate_group(category, hygiene_class)] += int(sold)
         lots = db.execute(select(sanitization_lots).order_by(sanitization_lots.c.started_at.desc()).limit(20)).all()
         marker = db.execute(select(func.coalesce(func.max(item_ledger.c.id), 0))).scalar_one()
         released_waiting = db.execute(
@@ -222,13 +232,18 @@ def board(
         "return_rate_by_reason": {
             reason: {"returned": n, "rate": rate(n, sold_total)} for reason, n in sorted(by_reason.items())
         },
+        # Per product category; lines without one (older orders) per hygiene class, after them.
         "return_rate_by_category": {
-            category: {
-                "sold": int(sold),
-                "returned": returned_by_category.get(category, 0),
-                "rate": rate(returned_by_category.get(category, 0), int(sold)),
+            key: {
+                "category": category,
+                "hygiene_class": hygiene_class,
+                "sold": sold,
+                "returned": returned_by_group.get(key, 0),
+                "rate": rate(returned_by_group.get(key, 0), sold),
             }
-            for category, sold in sorted(sold_by_category.items())
+            for (key, category, hygiene_class), sold in sorted(
+                sold_by_group.items(), key=lambda group: (group[0][1] is None, group[0][0])
+            )
         },
         "lots": [
             {

@@ -2,6 +2,7 @@
 and its live Server-Sent Events stream (staff only)."""
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from returns.domain.clock import MovableClock
 from returns.entrypoints.http import create_app
+from vitrine_shared.events.contracts import OrderLine
 
 pytestmark = pytest.mark.integration
 API = "/api/returns"
@@ -32,10 +34,15 @@ def test_the_board_counts_stages_shows_release_times_and_overdue_items(
         assert mine[0]["quarantined_until"] and mine[0]["released"] is False
     assert board["return_rate_by_reason"]["not_as_described"]["returned"] >= 2
     assert 0 < board["return_rate_by_reason"]["not_as_described"]["rate"] <= 1
-    assert board["return_rate_by_category"]["standard"]["returned"] >= 2
+    # These lines name no category (an order from before checkout sent it): by hygiene class.
+    assert board["return_rate_by_category"]["hygiene:standard"]["returned"] >= 2
+    items = {i["item_id"]: i for i in client.get(f"{API}/ops/returns/{created['rma_number']}", headers=ops).json()}
+    assert items[second]["overdue"] is False and items[second]["due_at"]
     # Two days on: the received item is past its 24 h service level, the quarantine has ended.
     clock.advance(timedelta(days=2))
     later = client.get(f"{API}/ops/board", headers=ops).json()
+    items = {i["item_id"]: i for i in client.get(f"{API}/ops/returns/{created['rma_number']}", headers=ops).json()}
+    assert items[second]["overdue"] is True and items[first]["overdue"] is False  # released a day ago: at its limit
     assert later["overdue"]["count"] >= 1
     assert later["quarantine"]["released_waiting_for_lot"] >= 1
     assert second in {i["item_id"] for i in later["overdue"]["items"]} or later["overdue"]["count"] > 50
@@ -90,3 +97,42 @@ def test_the_stream_sends_a_new_board_when_an_item_moves(client: TestClient, ops
             else:
                 break
     assert len(markers) == 2 and markers[1] > markers[0]
+
+
+def test_return_rates_by_product_category_with_older_lines_by_hygiene_class(
+    client: TestClient, ops: dict, paid_order, container
+) -> None:
+    category = f"essais-{uuid.uuid4().hex[:8]}"  # a category of its own, so the counts are ours
+    order = paid_order(
+        lines=[
+            OrderLine(
+                sku=f"DRESS-{category}",
+                product_id=uuid.uuid4(),
+                quantity=4,
+                unit_price_minor=5_000,
+                tax_minor=2_996,
+                category=category,
+            ),
+            OrderLine(sku=f"OLD-{category}", product_id=uuid.uuid4(), quantity=1, unit_price_minor=1_000),
+        ]
+    )
+    with container.uow() as uow:
+        kept = uow.orders.get(order.order_id)
+        assert [line.category for line in kept.lines] == [category, None]
+    opened = client.post(
+        f"{API}/returns",
+        json={
+            "order_number": order.order_number,
+            "email": order.customer_email,
+            "lines": [{"line_no": 1, "quantity": 1, "reason_code": "too_small"}],
+            "preference": "refund",
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    rates = client.get(f"{API}/ops/board", headers=ops).json()["return_rate_by_category"]
+    assert rates[category] == {"category": category, "hygiene_class": None, "sold": 4, "returned": 1, "rate": 0.25}
+    # The line without a category counts under its hygiene class, after the categories.
+    fallback = rates["hygiene:standard"]
+    assert fallback["category"] is None and fallback["hygiene_class"] == "standard" and fallback["sold"] >= 1
+    keys = list(rates)
+    assert keys.index(category) < keys.index("hygiene:standard")

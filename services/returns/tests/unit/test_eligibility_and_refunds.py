@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from returns.domain.eligibility import RequestedLine, check_request, line_eligibility
-from returns.domain.model import Order, OrderLine, ReturnItem
+from returns.domain.model import Order, OrderLine, ReturnItem, rate_group
 from returns.domain.policy import ReturnsPolicy
 from returns.domain.refunds import quote
 from vitrine_shared.problems import Conflict, Unprocessable
@@ -146,3 +146,10 @@ def test_shipping_is_refunded_only_when_the_shop_is_at_fault_and_only_once() -> 
     assert defective.amount_minor == 2300 + 995 and defective.includes_shipping
     again = quote(order, [make_item(order, "defective", 2300)], shipping_already_refunded=True, policy=POLICY)
     assert again.amount_minor == 2300 and not again.includes_shipping
+
+
+def test_a_line_counts_under_its_category_or_else_its_hygiene_class() -> None:
+    assert rate_group("robes", "standard") == ("robes", "robes", None)
+    # Older orders name no category: their hygiene class, never merged with a category of that name.
+    assert rate_group(None, "sealed_hygiene") == ("hygiene:sealed_hygiene", None, "sealed_hygiene")
+    assert rate_group("", "standard")[0] == rate_group(None, "standard")[0] != rate_group("standard", "standard")[0]

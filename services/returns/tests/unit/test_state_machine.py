@@ -253,3 +253,11 @@ def test_operator_initials() -> None:
     assert Actor("s", "Olivia Ops").initials == "OO"
     assert Actor("s", "Jean-Luc de la Tour").initials == "JLDL"
     assert Actor("s", None).initials == "?"
+
+
+def test_an_item_is_due_by_its_stage_service_level_quarantine_from_its_release() -> None:
+    policy = ReturnsPolicy()
+    entered = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    assert policy.due_at("received", entered, None) == entered + timedelta(hours=24)
+    assert policy.due_at("quarantined", entered, entered + timedelta(hours=72)) == entered + timedelta(hours=96)
+    assert policy.due_at("restocked", entered, None) is None

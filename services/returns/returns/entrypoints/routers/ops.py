@@ -62,6 +62,8 @@ class ItemOps(BaseModel):
     sanitized_at: datetime | None
     certificate_id: str | None
     disposition: str | None
+    due_at: datetime | None = Field(description="When the item's stage service level runs out.")
+    overdue: bool
 
 
 class LotIn(BaseModel):
@@ -96,7 +98,8 @@ class DispositionIn(BaseModel):
     disposition: Literal["refurbish", "donate", "destroy"]
 
 
-def item_ops(item: ReturnItem) -> ItemOps:
+def item_ops(item: ReturnItem, container: Container) -> ItemOps:
+    due_at = container.policy.due_at(item.state, item.state_entered_at, item.quarantined_until)
     return ItemOps(
         item_id=item.id,
         return_id=item.return_id,
@@ -114,10 +117,12 @@ def item_ops(item: ReturnItem) -> ItemOps:
         sanitized_at=item.sanitized_at,
         certificate_id=item.certificate_id,
         disposition=item.disposition,
+        due_at=due_at,
+        overdue=due_at is not None and container.clock.now() > due_at,
     )
 
 
-def lot_ops(lot: SanitizationLot, items: list[ReturnItem]) -> LotOps:
+def lot_ops(lot: SanitizationLot, items: list[ReturnItem], container: Container) -> LotOps:
     return LotOps(
         lot_id=lot.id,
         lot_code=lot.lot_code,
@@ -127,7 +132,7 @@ def lot_ops(lot: SanitizationLot, items: list[ReturnItem]) -> LotOps:
         started_at=lot.started_at,
         ended_at=lot.ended_at,
         parameters=lot.parameters,
-        items=[item_ops(item) for item in items],
+        items=[item_ops(item, container) for item in items],
     )
 
 
@@ -152,7 +157,8 @@ def receive_return(body: ReceiptIn, principal: Ops, container: ContainerDep) -> 
 
 @router.get("/returns/{rma_number}", response_model=list[ItemOps])
 def read_return_items(rma_number: str, container: ContainerDep) -> list[ItemOps]:
-    return [item_ops(item) for item in services.return_for_ops(container.uow(), rma_number=rma_number).items]
+    items = services.return_for_ops(container.uow(), rma_number=rma_number).items
+    return [item_ops(item, container) for item in items]
 
 
 @router.post("/items/{item_id}/inspection", response_model=ItemOps)
@@ -165,7 +171,7 @@ def inspect_item(item_id: uuid.UUID, body: InspectionIn, principal: Ops, contain
         now=container.clock.now(),
         policy=container.policy,
     )
-    return item_ops(item)
+    return item_ops(item, container)
 
 
 @router.post("/items/{item_id}/quarantine", response_model=ItemOps)
@@ -173,7 +179,7 @@ def quarantine_item(item_id: uuid.UUID, principal: Ops, container: ContainerDep)
     item = services.quarantine_item(
         container.uow(), item_id=item_id, actor=actor_of(principal), now=container.clock.now(), policy=container.policy
     )
-    return item_ops(item)
+    return item_ops(item, container)
 
 
 @router.post("/lots", response_model=LotOps, status_code=201)
@@ -189,7 +195,7 @@ def open_lot(body: LotIn, principal: Ops, container: ContainerDep) -> LotOps:
         policy=container.policy,
         result=None if body.passed is None else (body.passed, body.ended_at),
     )
-    return lot_ops(lot, items)
+    return lot_ops(lot, items, container)
 
 
 @router.post("/lots/{lot_id}/result", response_model=LotOps)
@@ -205,12 +211,12 @@ def record_lot_result(lot_id: uuid.UUID, body: LotResultIn, principal: Ops, cont
         now=container.clock.now(),
         policy=container.policy,
     )
-    return lot_ops(lot, items)
+    return lot_ops(lot, items, container)
 
 
 @router.get("/lots/{lot_id}", response_model=LotOps)
 def read_lot(lot_id: uuid.UUID, container: ContainerDep) -> LotOps:
-    return lot_ops(*services.lot_details(container.uow(), lot_id=lot_id))
+    return lot_ops(*services.lot_details(container.uow(), lot_id=lot_id), container)
 
 
 @router.post("/items/{item_id}/restock", response_model=ItemOps)
@@ -218,7 +224,7 @@ def restock_item(item_id: uuid.UUID, principal: Ops, container: ContainerDep) ->
     item = services.restock_item(
         container.uow(), item_id=item_id, actor=actor_of(principal), now=container.clock.now(), policy=container.policy
     )
-    return item_ops(item)
+    return item_ops(item, container)
 
 
 @router.post("/items/{item_id}/disposition", response_model=ItemOps)
@@ -230,7 +236,7 @@ def dispose_item(item_id: uuid.UUID, body: DispositionIn, principal: Ops, contai
         actor=actor_of(principal),
         now=container.clock.now(),
     )
-    return item_ops(item)
+    return item_ops(item, container)
 
 
 @router.get("/policy")
