@@ -116,6 +116,12 @@ def test_a_return_goes_from_the_shopper_through_ops_to_a_certified_restock(
         certificate = row.get_by_role("link", name=re.compile(r"^VC-"))
         certificate_id = certificate.inner_text()
         screenshot(ops, "ops-restocked")
+        # The throughput chart comes from the service's series: three series, one column each per hour.
+        flow = ops.locator("section.throughput")
+        expect(flow.get_by_role("heading")).to_have_text("Débit : articles reçus, remis en vente et sortis")
+        expect(flow.locator("svg.series-chart")).to_be_visible()
+        expect(flow.locator("svg.series-chart .legend")).to_have_text(["reçus", "remis en vente", "sortis"])
+        expect(flow.locator("svg.series-chart > rect:not([width='12'])")).to_have_count(49 * 3)
         certificate.click()
         expect(ops.locator("#certificate-verification")).to_contain_text("Certificat authentique")
     finally:

@@ -3,7 +3,7 @@
 // charts, and the work area: receive a parcel, inspect, quarantine, record a lot, restock or
 // dispose.
 import { api, ApiError } from "../api.js";
-import { barChart, columnChart } from "../charts.js";
+import { barChart, seriesChart } from "../charts.js";
 import { h, replace } from "../dom.js";
 import { addMessages, formatDateTime, formatLocale, localized, t } from "../i18n.js";
 import { staffSession } from "../session.js";
@@ -44,8 +44,12 @@ function timer(until) {
   return element;
 }
 
+// The board's throughput covers the last 48 hours, hour by hour, in the browser's time zone.
+const BOARD_HOURS = 48;
+const boardQuery = () => new URLSearchParams({ hours: String(BOARD_HOURS), tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" }).toString();
+
 async function readStream(token, onBoard, signal) {
-  const response = await fetch("/api/returns/ops/board/stream", { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" }, signal });
+  const response = await fetch(`/api/returns/ops/board/stream?${boardQuery()}`, { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" }, signal });
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -100,15 +104,15 @@ function boardView(board, reasons, { token, redraw }) {
   for (const item of board.overdue?.items || []) overdueByStage[item.state] = (overdueByStage[item.state] || 0) + 1;
   const percent = (value) => `${(value * 100).toLocaleString(formatLocale(), { maximumFractionDigits: 1 })} %`;
   const lots = board.lots || [];
-  // Throughput: items through sanitization lots per hour over the lots the board lists.
-  const byHour = new Map();
-  for (const lot of lots) {
-    const hour = new Date(lot.ended_at || lot.started_at);
-    hour.setMinutes(0, 0, 0);
-    byHour.set(hour.getTime(), (byHour.get(hour.getTime()) || 0) + (lot.items || 0));
-  }
-  const hourLabel = new Intl.DateTimeFormat(formatLocale(), { hour: "2-digit", minute: "2-digit" });
-  const throughput = [...byHour].sort((a, b) => a[0] - b[0]).map(([time, value]) => ({ label: hourLabel.format(new Date(time)), value }));
+  // Throughput: the service's series (per hour, or per day over longer spans), in this browser's zone.
+  const flow = board.throughput || { bucket: "hour", points: [] };
+  const bucketLabel = new Intl.DateTimeFormat(formatLocale(), flow.bucket === "day" ? { day: "numeric", month: "short" } : { hour: "2-digit", minute: "2-digit" });
+  const throughput = flow.points.map((point) => ({ label: bucketLabel.format(new Date(point.start)), values: point }));
+  const throughputSeries = [
+    { key: "received", label: t("ops.series_received"), colour: "#0b57d0" },
+    { key: "restocked", label: t("ops.series_restocked"), colour: "#1e6b34" },
+    { key: "disposed", label: t("ops.series_disposed"), colour: "#8a4b08" },
+  ];
   return h("div", { class: "board" },
     h("h2", {}, t("ops.by_stage")),
     h("ol", { class: "stages" }, STAGES.map((stage) =>
@@ -137,9 +141,9 @@ function boardView(board, reasons, { token, redraw }) {
       h("section", { class: "card" }, h("h2", {}, t("ops.chart_category")),
         barChart(t("ops.chart_category"), Object.values(board.return_rate_by_category || {}).map((row) => ({ label: rateGroupLabel(row), value: row.rate })), { format: percent, colour: "#8a4b08" }),
         h("p", { class: "muted" }, t("ops.category_note"))),
-      h("section", { class: "card" }, h("h2", {}, t("ops.chart_throughput")),
-        columnChart(t("ops.chart_throughput"), throughput),
-        h("p", { class: "muted" }, t("ops.throughput_note"))),
+      h("section", { class: "card throughput" }, h("h2", {}, t("ops.chart_throughput")),
+        seriesChart(t("ops.chart_throughput"), throughput, throughputSeries),
+        h("p", { class: "muted" }, t(flow.bucket === "day" ? "ops.throughput_note_days" : "ops.throughput_note_hours", { hours: BOARD_HOURS }))),
       h("section", { class: "card" }, h("h2", {}, t("ops.lots")),
         h("ul", { class: "plain" }, lots.slice(0, 8).map((lot) =>
           h("li", {}, `${lot.lot_code} · ${t(`method.${lot.method}`)} · `, h("strong", { class: lot.status === "failed" ? "bad" : "ok" }, t(`lot.${lot.status}`)),
@@ -255,7 +259,7 @@ export async function opsView() {
   const live = h("p", { class: "live", role: "status", id: "live-status" }, t("ops.connecting"));
   const page = h("section", { class: "ops-page" }, h("h1", {}, t("ops.title")), live, workArea(session.token), boardSlot);
   const controller = new AbortController();
-  const fetchBoard = () => api("/api/returns/ops/board", { token: session.token });
+  const fetchBoard = () => api(`/api/returns/ops/board?${boardQuery()}`, { token: session.token });
   // After a move of the development clock the stream sends a new board too; fetching it at once
   // keeps the card in step even if the stream is reconnecting.
   const draw = (board) => replace(boardSlot, boardView(board, reasons, { token: session.token, redraw: async () => draw(await fetchBoard()) }));
@@ -309,9 +313,11 @@ addMessages({
     "ops.chart_reason": "Retours par motif",
     "ops.chart_category": "Taux de retour par catégorie",
     "ops.category_note": "Catégorie principale du produit ; les commandes plus anciennes, sans catégorie, comptent par classe d'hygiène.",
-    "ops.hygiene_group": "{name} (classe d'hygiène)",
-    "ops.chart_throughput": "Débit : articles assainis par heure",
-    "ops.throughput_note": "Calculé sur les derniers lots du tableau.",
+    "ops.hygiene_group": "hygiène : {name}",
+    "ops.chart_throughput": "Débit : articles reçus, remis en vente et sortis",
+    "ops.throughput_note_hours": "Par heure, sur les {hours} dernières heures (registre du service). Sortis : remis à neuf, donnés ou détruits.",
+    "ops.throughput_note_days": "Par jour (registre du service). Sortis : remis à neuf, donnés ou détruits.",
+    "ops.series_received": "reçus", "ops.series_restocked": "remis en vente", "ops.series_disposed": "sortis",
     "ops.lots": "Derniers lots",
     "ops.updated": "Mis à jour le {date}",
     "ops.work": "Traiter un colis",
@@ -363,9 +369,11 @@ addMessages({
     "ops.chart_reason": "Returns by reason",
     "ops.chart_category": "Return rate by category",
     "ops.category_note": "The product's main category; older orders, without one, count by hygiene class.",
-    "ops.hygiene_group": "{name} (hygiene class)",
-    "ops.chart_throughput": "Throughput: items sanitized per hour",
-    "ops.throughput_note": "Computed from the latest lots on the board.",
+    "ops.hygiene_group": "hygiene: {name}",
+    "ops.chart_throughput": "Throughput: items received, restocked and disposed",
+    "ops.throughput_note_hours": "Per hour, over the last {hours} hours (the service's ledger). Disposed: refurbished, donated or destroyed.",
+    "ops.throughput_note_days": "Per day (the service's ledger). Disposed: refurbished, donated or destroyed.",
+    "ops.series_received": "received", "ops.series_restocked": "restocked", "ops.series_disposed": "disposed",
     "ops.lots": "Latest lots",
     "ops.updated": "Updated {date}",
     "ops.work": "Process a parcel",

@@ -160,7 +160,10 @@ item_ledger = Table(
     Column("body", Text, nullable=False),
     Column("hash", String(64), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The move's time on the service's clock (the body's `at`), for time series.
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("item_id", "seq", name="uq_item_ledger_item_seq"),
+    Index("ix_item_ledger_at_kind", "at", "kind"),
 )
 
 refund_approvals = Table(

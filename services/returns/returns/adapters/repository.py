@@ -171,10 +171,10 @@ class LedgerRepository:
         )
         return [LedgerEntry(item_id=r.item_id, seq=r.seq, body=r.body, hash=r.hash) for r in rows]
 
-    def append(self, entry: LedgerEntry, kind: str) -> None:
+    def append(self, entry: LedgerEntry, kind: str, at: datetime) -> None:
         self.session.execute(
             insert(item_ledger).values(
-                item_id=entry.item_id, seq=entry.seq, kind=kind, body=entry.body, hash=entry.hash
+                item_id=entry.item_id, seq=entry.seq, kind=kind, body=entry.body, hash=entry.hash, at=at
             )
         )
 

@@ -178,7 +178,7 @@ def _record(uow: ReturnsUnitOfWork, transition: Transition) -> ledger.LedgerEntr
         actor=_actor_stamp(transition.actor),
         data={"from": transition.from_state, **transition.details},
     )
-    uow.ledger.append(entry, transition.to_state)
+    uow.ledger.append(entry, transition.to_state, transition.at)
     return entry
 
 

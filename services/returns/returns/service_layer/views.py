@@ -3,17 +3,22 @@ nothing kept in process memory, so any instance answers the same."""
 
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from returns.adapters.orm import item_ledger, order_lines, return_items, sanitization_lots
 from returns.domain import ledger
 from returns.domain.model import ItemState, rate_group
 from returns.domain.policy import ReturnsPolicy
+from returns.domain.throughput import HOURLY_UP_TO, SERIES, SERIES_OF_KIND, bucket_for, bucket_starts
 from returns.service_layer.unit_of_work import ReturnsUnitOfWork
 from vitrine_shared.problems import NotFound
+
+UTC_ZONE = ZoneInfo("UTC")
 
 CERTIFICATE_STATEMENT = {
     "fr": "Cet article retourné a été inspecté, mis en quarantaine et assaini avant sa remise en vente.",
@@ -131,10 +136,18 @@ def _item_row(row: Any) -> dict[str, Any]:
 
 
 def board(
-    uow: ReturnsUnitOfWork, *, now: datetime, policy: ReturnsPolicy, limit: int = 50, development: bool = False
+    uow: ReturnsUnitOfWork,
+    *,
+    now: datetime,
+    policy: ReturnsPolicy,
+    limit: int = 50,
+    development: bool = False,
+    throughput_span: timedelta = HOURLY_UP_TO,
+    zone: ZoneInfo = UTC_ZONE,
 ) -> dict[str, Any]:
-    """The whole board at `now`. In development it also says how far the development clock runs
-    ahead (the web shows its card and counts timers down from the service's time)."""
+    """The whole board at `now`, with the throughput series over `throughput_span` in `zone`. In
+    development it also says how far the development clock runs ahead (the web shows its card and
+    counts timers down from the service's time)."""
     item_columns = [
         return_items.c.id,
         return_items.c.return_id,
@@ -210,6 +223,7 @@ def board(
             .where(return_items.c.state == ItemState.QUARANTINED, return_items.c.quarantined_until <= now)
         ).scalar_one()
         dev_clock = {"offset_seconds": int(uow.dev_clock.offset().total_seconds())} if development else None
+        series = _throughput(db, now=now, span=throughput_span, zone=zone)
 
     def rate(returned: int, sold: int) -> float:
         return round(returned / sold, 4) if sold else 0.0
@@ -245,6 +259,7 @@ def board(
                 sold_by_group.items(), key=lambda group: (group[0][1] is None, group[0][0])
             )
         },
+        "throughput": series,
         "lots": [
             {
                 "lot_id": str(lot.id),
@@ -257,5 +272,35 @@ def board(
                 "items": lot.item_count,
             }
             for lot in lots
+        ],
+    }
+
+
+def _throughput(db: Session, *, now: datetime, span: timedelta, zone: ZoneInfo) -> dict[str, Any]:
+    """Items received, restocked and disposed per hour or per day over `span` up to `now` (the
+    service's clock), from the ledger: one `date_trunc` query over an index range on its time."""
+    unit = bucket_for(span)
+    starts = bucket_starts(now, span, zone)
+    bucket = func.date_trunc(unit, item_ledger.c.at, zone.key)
+    rows = db.execute(
+        select(bucket, item_ledger.c.kind, func.count())
+        .where(
+            item_ledger.c.at >= starts[0],
+            item_ledger.c.at <= now,
+            item_ledger.c.kind.in_(list(SERIES_OF_KIND)),
+        )
+        .group_by(bucket, item_ledger.c.kind)
+    ).all()
+    counts: dict[datetime, Counter[str]] = {start: Counter() for start in starts}
+    for start, kind, n in rows:
+        counts.setdefault(start, Counter())[SERIES_OF_KIND[kind]] += n
+    return {
+        "bucket": unit,
+        "zone": zone.key,
+        "since": starts[0].isoformat(),
+        "until": now.isoformat(),
+        "points": [
+            {"start": start.isoformat(), **{series: counts[start].get(series, 0) for series in SERIES}}
+            for start in sorted(counts)
         ],
     }

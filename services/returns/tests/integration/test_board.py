@@ -3,7 +3,8 @@ and its live Server-Sent Events stream (staff only)."""
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,3 +137,40 @@ def test_return_rates_by_product_category_with_older_lines_by_hygiene_class(
     assert fallback["category"] is None and fallback["hygiene_class"] == "standard" and fallback["sold"] >= 1
     keys = list(rates)
     assert keys.index(category) < keys.index("hygiene:standard")
+
+
+def test_throughput_per_hour_and_per_day_from_the_ledger(client: TestClient, ops: dict, open_return, clock) -> None:
+    created = open_return(lines=[{"line_no": 1, "quantity": 2, "reason_code": "too_small"}])
+    kept, given = (i["item_id"] for i in created["items"])
+    # Far ahead of everything else on this database (and of earlier runs: a day of its own), so
+    # these buckets hold only this test's items.
+    clock.advance(timedelta(days=400 + uuid.uuid4().int % 100_000))
+    zone = {"tz": "America/Montreal"}
+    before = client.get(f"{API}/ops/board", params=zone, headers=ops).json()["throughput"]
+    assert before["bucket"] == "hour" and before["zone"] == "America/Montreal" and len(before["points"]) == 49
+    assert before["points"][-1] == {**before["points"][-1], "received": 0, "restocked": 0, "disposed": 0}
+    client.post(f"{API}/ops/receipts", json={"rma_number": created["rma_number"]}, headers=ops)
+    for item_id in (kept, given):
+        client.post(f"{API}/ops/items/{item_id}/inspection", json={"grade": "A", "material": "fabric"}, headers=ops)
+    client.post(f"{API}/ops/items/{given}/disposition", json={"disposition": "donate"}, headers=ops)
+    client.post(f"{API}/ops/items/{kept}/quarantine", headers=ops)
+    client.post(f"{API}/ops/lots", json={"item_ids": [kept], "method": "steam", "passed": True}, headers=ops)
+    clock.advance(timedelta(hours=25))
+    assert client.post(f"{API}/ops/items/{kept}/restock", headers=ops).status_code == 200
+
+    hourly = client.get(f"{API}/ops/board", params={**zone, "hours": 48}, headers=ops).json()["throughput"]
+    moved = [p for p in hourly["points"] if p["received"] or p["restocked"] or p["disposed"]]
+    assert [(p["received"], p["restocked"], p["disposed"]) for p in moved] == [(2, 0, 1), (0, 1, 0)]
+    daily = client.get(f"{API}/ops/board", params={**zone, "hours": 24 * 7}, headers=ops).json()["throughput"]
+    assert daily["bucket"] == "day" and len(daily["points"]) == 8
+    assert sum(p["received"] for p in daily["points"]) == 2 and sum(p["restocked"] for p in daily["points"]) == 1
+    assert all(
+        datetime.fromisoformat(p["start"]).astimezone(ZoneInfo("America/Montreal")).hour == 0 for p in daily["points"]
+    )
+
+
+def test_the_board_refuses_an_unknown_zone_or_span(client: TestClient, ops: dict) -> None:
+    for params in ({"tz": "Mars/Olympus"}, {"tz": "../../etc/passwd"}, {"hours": 0}, {"hours": 24 * 91}):
+        refused = client.get(f"{API}/ops/board", params=params, headers=ops)
+        assert refused.status_code == 422, params
+        assert refused.json()["errors"][0]["field"].endswith(next(iter(params))), refused.json()

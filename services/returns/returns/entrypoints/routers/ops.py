@@ -6,22 +6,26 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Any, Literal
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from returns.bootstrap import Container
 from returns.domain.model import ReturnItem, SanitizationLot
+from returns.domain.throughput import MAX_SPAN
 from returns.entrypoints.dependencies import ContainerDep, actor_of
 from returns.entrypoints.routers.portal import ReturnPublic, return_public
 from returns.service_layer import services, views
 from vitrine_shared.auth.dependencies import Ops
 from vitrine_shared.auth.principal import Role
 from vitrine_shared.http import staff_router
+from vitrine_shared.problems import Unprocessable
 
 router = staff_router(Role.OPS, prefix="/ops", tags=["ops"])
 
@@ -252,22 +256,47 @@ def read_policy(container: ContainerDep) -> dict[str, Any]:
     }
 
 
-def _board(container: Container) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BoardView:
+    """How the caller wants the throughput series: over how many hours (hourly up to 48, daily
+    beyond), in which time zone (so a day is the viewer's day)."""
+
+    span: timedelta
+    zone: ZoneInfo
+
+
+def board_view(
+    hours: Annotated[int, Query(ge=1, le=int(MAX_SPAN.total_seconds()) // 3600)] = 48,
+    tz: Annotated[str, Query(min_length=1, max_length=64, description="An IANA time zone.")] = "UTC",
+) -> BoardView:
+    try:
+        zone = ZoneInfo(tz)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise Unprocessable("tz", "an IANA time zone such as America/Montreal") from None
+    return BoardView(span=timedelta(hours=hours), zone=zone)
+
+
+BoardViewDep = Annotated[BoardView, Depends(board_view)]
+
+
+def _board(container: Container, view: BoardView) -> dict[str, Any]:
     return views.board(
         container.uow(),
         now=container.clock.now(),
         policy=container.policy,
         development=container.settings.is_development,
+        throughput_span=view.span,
+        zone=view.zone,
     )
 
 
 @router.get("/board")
-def read_board(container: ContainerDep) -> dict[str, Any]:
-    return _board(container)
+def read_board(container: ContainerDep, view: BoardViewDep) -> dict[str, Any]:
+    return _board(container, view)
 
 
 @router.get("/board/stream", response_class=StreamingResponse)
-async def stream_board(request: Request, container: ContainerDep) -> StreamingResponse:
+async def stream_board(request: Request, container: ContainerDep, view: BoardViewDep) -> StreamingResponse:
     """Server-Sent Events: the whole board first, then again whenever an item moves or the
     development clock does (a change of the ledger's last id or of the clock's offset, polled from
     the database, so any instance serves any client)."""
@@ -281,7 +310,7 @@ async def stream_board(request: Request, container: ContainerDep) -> StreamingRe
         while time.monotonic() < deadline and not await request.is_disconnected():
             marker = await run_in_threadpool(views.board_marker, container.uow())
             if marker != last_marker:
-                snapshot = await run_in_threadpool(_board, container)
+                snapshot = await run_in_threadpool(_board, container, view)
                 last_marker = marker
                 last_sent = time.monotonic()
                 yield f"id: {snapshot['marker']}\nevent: board\ndata: {json.dumps(snapshot, separators=(',', ':'))}\n\n"
