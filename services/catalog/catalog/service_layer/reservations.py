@@ -67,9 +67,10 @@ def reserve(
             uow.publish(stock_changed(held.product_id, sku, held.on_hand, held.reserved, "reserved"))
         uow.products.queue_for_index([held.product_id for _, held in moved])
         uow.commit()
-        found = uow.products.reservation(reservation_id)
-        assert found is not None
-        return _view(*found), True
+    # Answered from what was just written, not read back: checkout waits on this call before it
+    # can take the payment, so a round trip saved here is one the shopper does not wait for.
+    held_lines = [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(lines)]
+    return {"reservation_id": reservation_id, "status": "held", "expires_at": expires_at, "lines": held_lines}, True
 
 
 def reservation_view(uow: CatalogUnitOfWork, reservation_id: uuid.UUID) -> dict[str, Any] | None:
