@@ -1,8 +1,11 @@
 """Fixtures for consult's tests: the container, the HTTP app, a live server on loopback (for
 WebSockets and real concurrency), test advisors with their own category, and tokens."""
 
+import array
 import asyncio
+import collections
 import json
+import math
 import socket
 import threading
 import time
@@ -164,6 +167,42 @@ def small_camera(base: type) -> Any:
     return SmallCamera()
 
 
+def tone_microphone(frequency: float) -> Any:
+    """A synthetic microphone playing a steady tone, so a listener can tell whose voice a line
+    carries (and that it is not silence)."""
+    from aiortc import AudioStreamTrack
+
+    class ToneMicrophone(AudioStreamTrack):
+        async def recv(self) -> Any:
+            frame = await super().recv()  # silence, paced in real time; the tone replaces it
+            rate, start = frame.sample_rate, frame.pts
+            wave = array.array(
+                "h", (int(8000 * math.sin(2 * math.pi * frequency * (start + i) / rate)) for i in range(frame.samples))
+            )
+            frame.planes[0].update(wave.tobytes())
+            return frame
+
+    return ToneMicrophone()
+
+
+def dominant_tone(frame: Any) -> int | None:
+    """The tone a decoded audio frame carries, from its zero crossings (no numpy here); None for
+    silence. Crossings are counted with hysteresis so codec noise around zero does not count."""
+    channels = len(frame.layout.channels)
+    samples = array.array("h", bytes(frame.planes[0])[: frame.samples * channels * 2])[::channels]
+    crossings, sign = 0, 0
+    for sample in samples:
+        if abs(sample) < 1000:
+            continue
+        now = 1 if sample > 0 else -1
+        if sign and now != sign:
+            crossings += 1
+        sign = now
+    if crossings < 4:
+        return None
+    return round(crossings / 2 / (len(samples) / frame.sample_rate))
+
+
 class HeadlessPeer:
     """One side of a call: a synthetic camera, frames received counted per topology. It follows
     the protocol: offers to the peer (or answers), reports its media state, and when the server
@@ -171,10 +210,19 @@ class HeadlessPeer:
     candidates from what it sends the peer, so peer to peer cannot connect."""
 
     def __init__(
-        self, url: str, hello: dict, *, sabotage_p2p: bool = False, p2p_timeout: float = 4.0, audio: bool = False
+        self,
+        url: str,
+        hello: dict,
+        *,
+        sabotage_p2p: bool = False,
+        p2p_timeout: float = 4.0,
+        audio: bool = False,
+        tone: float | None = None,
     ) -> None:
-        self.url, self.hello, self.audio = url, hello, audio
+        self.url, self.hello, self.audio, self.tone = url, hello, audio or tone is not None, tone
         self.audio_frames = {"p2p": 0, "relay": 0}
+        # On the relay: the tones heard on each receiving audio line (by its rank), counted.
+        self.tones_heard: dict[int, collections.Counter[int | None]] = {}
         self.sabotage_p2p, self.p2p_timeout = sabotage_p2p, p2p_timeout
         self.frames = {"p2p": 0, "relay": 0}
         self.topology = "p2p"
@@ -186,27 +234,36 @@ class HeadlessPeer:
         self.pc: Any = None  # made inside the event loop (aiortc binds to the loop it is made in)
 
     def _new_pc(self, topology: str, streams: int = 1):
-        from aiortc import AudioStreamTrack, RTCConfiguration, RTCPeerConnection, VideoStreamTrack
+        from aiortc import AudioStreamTrack, RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, VideoStreamTrack
         from aiortc.rtcrtpsender import RTCRtpSender
 
-        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # never a public STUN server
+        # Never a public STUN server; every line on one transport, as a browser bundles.
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+        if topology == "relay":
+            self.tones_heard = {}  # a new negotiation: lines are ranked afresh
         vp8 = [c for c in RTCRtpSender.getCapabilities("video").codecs if c.mimeType == "video/VP8"]
         pc.addTransceiver(small_camera(VideoStreamTrack), direction="sendrecv").setCodecPreferences(vp8)
         for _ in range(streams - 1):  # one more stream to receive per extra participant
             pc.addTransceiver("video", direction="recvonly").setCodecPreferences(vp8)
         if self.audio:
-            pc.addTransceiver(AudioStreamTrack(), direction="sendrecv")
+            microphone = AudioStreamTrack() if self.tone is None else tone_microphone(self.tone)
+            pc.addTransceiver(microphone, direction="sendrecv")
             for _ in range(streams - 1):
                 pc.addTransceiver("audio", direction="recvonly")
 
         @pc.on("track")
         def on_track(track) -> None:
             counts = self.frames if track.kind == "video" else self.audio_frames
+            lines = [t for t in pc.getTransceivers() if t.kind == track.kind]
+            rank = next(i for i, t in enumerate(lines) if t.receiver.track is track)
+            tones = self.tones_heard.setdefault(rank, collections.Counter()) if track.kind == "audio" else None
 
             async def read() -> None:
                 while True:
-                    await track.recv()
+                    frame = await track.recv()
                     counts[topology] += 1
+                    if tones is not None and topology == "relay" and self.tone is not None:
+                        tones[dominant_tone(frame)] += 1
 
             self._tasks.append(asyncio.ensure_future(read()))
 

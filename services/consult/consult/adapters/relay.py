@@ -24,6 +24,7 @@ from typing import Any
 import av
 from aiortc import (
     MediaStreamTrack,
+    RTCBundlePolicy,
     RTCConfiguration,
     RTCIceServer,
     RTCPeerConnection,
@@ -51,9 +52,15 @@ def opus_only() -> list[Any]:
 CODECS = {"video": vp8_only, "audio": opus_only}
 
 
-def ice_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
-    # Always explicit: with None aiortc would reach for a public STUN server.
-    return RTCConfiguration(iceServers=[RTCIceServer(**server) for server in ice_servers])
+def peer_configuration(ice_servers: list[dict[str, Any]]) -> RTCConfiguration:
+    # ICE servers always explicit: with None aiortc would reach for a public STUN server.
+    # Max-bundle: every line on the first line's transport, the one a bundling browser uses.
+    # With aiortc's default (balanced) the second line of a kind is created on the first
+    # audio line's own transport and stays there when the offer's BUNDLE moves the first one:
+    # in a three-way call the second remote voice went out on a transport nobody listened to.
+    return RTCConfiguration(
+        iceServers=[RTCIceServer(**server) for server in ice_servers], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
+    )
 
 
 class PacketForwarder(MediaStreamTrack):
@@ -156,8 +163,8 @@ class FrameTee:
 
 
 class RelayRoom:
-    """One relayed session: a peer connection per participant, each participant's video
-    forwarded to every other one."""
+    """One relayed session: a peer connection per participant (all its lines bundled on one
+    transport), each participant's video and audio forwarded to every other one."""
 
     def __init__(self, session_id: uuid.UUID, ice_servers: list[dict[str, Any]]) -> None:
         self.session_id = session_id
@@ -183,7 +190,7 @@ class RelayRoom:
                         sink.source = None
                 self.tees = {key: tee for key, tee in self.tees.items() if key[0] != role}
                 await old.close()
-            pc = RTCPeerConnection(ice_configuration(self.ice_servers))
+            pc = RTCPeerConnection(peer_configuration(self.ice_servers))
             others = [r for r in roles if r != role]
             offered = {kind: offer_sdp.count(f"m={kind} ") for kind in ("video", "audio")}
             # Transceivers made before the offer is applied take its m-lines in order, with

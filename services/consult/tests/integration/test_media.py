@@ -4,6 +4,7 @@ both consent to recording; admission control refuses what the relay cannot carry
 
 import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,18 @@ FLOOR = 50  # frames each way: a generous floor, not a frame rate
 
 def url_of(live_url: str, session_id: uuid.UUID) -> str:
     return live_url.replace("http://", "ws://") + f"/api/consult/sessions/{session_id}/signal"
+
+
+def watch_room(relay, session_id: uuid.UUID) -> tuple[dict, Callable[[], None]]:
+    """(seen, observe): each call of observe() copies the room's latest counts into seen."""
+    seen: dict = {}
+
+    def observe() -> None:
+        room = relay.rooms.get(session_id)
+        if room is not None:
+            seen.update(room.stats())
+
+    return seen, observe
 
 
 def sides(peers, live_url, call_session, **shopper_options):
@@ -55,12 +68,7 @@ def test_when_peer_to_peer_fails_the_call_falls_back_to_the_relay(
 ) -> None:
     session_id, _, shopper, advisor, run_call = sides(peers, live_url, call_session, sabotage_p2p=True)
     relay = live_app.state.container.relay
-    seen: dict = {}
-
-    def observe() -> None:
-        room = relay.rooms.get(session_id)
-        if room is not None:
-            seen.update(room.stats())
+    seen, observe = watch_room(relay, session_id)
 
     asyncio.run(
         run_call(
@@ -150,17 +158,10 @@ def test_recordings_past_their_retention_are_removed(call_session, container, tm
     assert sessions.list_recordings(container.uow(), session_id) == []
 
 
-def test_a_third_participant_moves_the_call_onto_the_relay(
-    live_url, live_app, call_session, loopback_ice, peers, container, staff_token
-) -> None:
-    peer_class, _ = peers
-    session_id, shopper_token, advisor_token, _ = call_session()
-    url = url_of(live_url, session_id)
-    shopper = peer_class(url, {"type": "hello", "role": "shopper", "token": shopper_token})
-    advisor = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token})
-    supervisor = peer_class(url, {"type": "hello", "role": "supervisor", "access_token": staff_token("ops")})
-    relay = live_app.state.container.relay
-    seen: dict = {}
+def three_way_call(shopper, advisor, supervisor, *, until, during) -> None:
+    """Shopper and advisor connect peer to peer, then a supervisor joins (the call moves onto the
+    relay); runs until `until()` holds, calling `during()` meanwhile. Generous timeout: a loaded
+    shared machine, not a speed test; a TimeoutError says the condition never held."""
 
     async def scenario() -> None:
         stop = asyncio.Event()
@@ -173,19 +174,38 @@ def test_a_third_participant_moves_the_call_onto_the_relay(
                 while shopper.frames["p2p"] < 10 or advisor.frames["p2p"] < 10:
                     await asyncio.sleep(0.1)
                 tasks.append(asyncio.ensure_future(supervisor.run(offerer=False, stop=stop)))
-                while min(p.frames["relay"] for p in (shopper, advisor, supervisor)) < FLOOR:
+                while not until():
                     for task in tasks:
                         if task.done() and task.exception():
                             raise task.exception()
-                    room = relay.rooms.get(session_id)
-                    if room is not None:
-                        seen.update(room.stats())
+                    during()
                     await asyncio.sleep(0.1)
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
 
     asyncio.run(scenario())
+
+
+def test_a_third_participant_moves_the_call_onto_the_relay(
+    live_url, live_app, call_session, loopback_ice, peers, container, staff_token
+) -> None:
+    peer_class, _ = peers
+    session_id, shopper_token, advisor_token, _ = call_session()
+    url = url_of(live_url, session_id)
+    shopper = peer_class(url, {"type": "hello", "role": "shopper", "token": shopper_token})
+    advisor = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token})
+    supervisor = peer_class(url, {"type": "hello", "role": "supervisor", "access_token": staff_token("ops")})
+    relay = live_app.state.container.relay
+    seen, observe = watch_room(relay, session_id)
+
+    three_way_call(
+        shopper,
+        advisor,
+        supervisor,
+        until=lambda: min(p.frames["relay"] for p in (shopper, advisor, supervisor)) >= FLOOR,
+        during=observe,
+    )
     call = sessions.get_session(container.uow(), session_id)
     assert call.topology == "relay" and call.relay_reason == "third-participant" and call.guest_kind == "supervisor"
     for pair in ("shopper->advisor", "advisor->shopper", "shopper->guest", "advisor->guest", "guest->shopper"):
@@ -227,12 +247,7 @@ def test_the_relay_carries_audio_too(live_url, live_app, call_session, loopback_
     )
     advisor = peer_class(url, {"type": "hello", "role": "advisor", "access_token": advisor_token}, audio=True)
     relay = live_app.state.container.relay
-    seen: dict = {}
-
-    def observe() -> None:
-        room = relay.rooms.get(session_id)
-        if room is not None:
-            seen.update(room.stats())
+    seen, observe = watch_room(relay, session_id)
 
     asyncio.run(
         run_call(
@@ -247,3 +262,54 @@ def test_the_relay_carries_audio_too(live_url, live_app, call_session, loopback_
         )
     )
     assert seen["forwarded"]["shopper->advisor/audio"] > 0 and seen["forwarded"]["advisor->shopper/audio"] > 0
+
+
+TONES = {"shopper": 300, "advisor": 600, "supervisor": 1200}  # Hz: whose voice a line carries
+
+
+def voices_heard(peer) -> set[str]:
+    """Whose tone each receiving audio line of the relayed call mostly carries (at least 20
+    frames of it, so a few stray frames do not count)."""
+    heard = set()
+    for counts in peer.tones_heard.values():
+        for name, tone in TONES.items():
+            if sum(n for hz, n in counts.items() if hz is not None and abs(hz - tone) <= tone * 0.2) >= 20:
+                heard.add(name)
+    return heard
+
+
+def test_in_a_three_way_relayed_call_everyone_hears_both_others(
+    live_url, live_app, call_session, loopback_ice, peers, staff_token
+) -> None:
+    """Each participant's voice reaches both others through the relay, on the line of its own
+    (the second remote voice used to go out on a transport nobody listened to)."""
+    peer_class, _ = peers
+    session_id, shopper_token, advisor_token, _ = call_session()
+    url = url_of(live_url, session_id)
+    everyone = {
+        "shopper": peer_class(url, {"type": "hello", "role": "shopper", "token": shopper_token}, tone=TONES["shopper"]),
+        "advisor": peer_class(
+            url, {"type": "hello", "role": "advisor", "access_token": advisor_token}, tone=TONES["advisor"]
+        ),
+        "supervisor": peer_class(
+            url, {"type": "hello", "role": "supervisor", "access_token": staff_token("ops")}, tone=TONES["supervisor"]
+        ),
+    }
+    shopper, advisor, supervisor = everyone.values()
+    expected = {name: set(TONES) - {name} for name in everyone}
+    relay = live_app.state.container.relay
+    seen, observe = watch_room(relay, session_id)
+
+    try:
+        three_way_call(
+            shopper,
+            advisor,
+            supervisor,
+            until=lambda: all(voices_heard(peer) == expected[name] for name, peer in everyone.items()),
+            during=observe,
+        )
+    except TimeoutError:
+        heard = {name: (sorted(voices_heard(peer)), peer.tones_heard) for name, peer in everyone.items()}
+        pytest.fail(f"not every voice reached both others; heard: {heard}; relay: {seen}")
+    for pair in ("shopper->guest", "advisor->guest", "guest->shopper", "guest->advisor"):
+        assert seen["forwarded"].get(f"{pair}/audio", 0) > 0, (pair, seen)
