@@ -84,6 +84,12 @@ class CallSession:
         """Who is in the call's media: the two parties, and the guest while connected."""
         return [Role.SHOPPER, Role.ADVISOR] + ([Role.GUEST] if self.guest_connection else [])
 
+    @property
+    def remote_streams(self) -> int:
+        """How many remote streams (picture and voice) each participant receives: one per other
+        participant."""
+        return len(self.participants) - 1
+
     def attach(self, role: Role, connection: str, now: datetime) -> bool:
         """A participant's socket joins (or replaces their previous one). Returns True when this
         makes the call start: both sides have joined for the first time."""

@@ -277,16 +277,15 @@ def request_relay(
 
 
 def _announce_relay(uow: ConsultUnitOfWork, call: CallSession, reason: str) -> None:
-    """Tell every participant to (re)connect their media to the relay, expecting one video
-    stream per other participant."""
-    participants = call.participants
-    for role in participants:
+    """Tell every participant to (re)connect their media to the relay, expecting one stream
+    (video and audio) per other participant."""
+    for role in call.participants:
         uow.sessions.append_message(
             call.id,
             "server",
             role,
             "topology",
-            {"topology": "relay", "reason": reason, "streams": len(participants) - 1},
+            {"topology": "relay", "reason": reason, "streams": call.remote_streams},
         )
     notify(uow.session, topic(call.id))
 

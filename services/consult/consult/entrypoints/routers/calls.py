@@ -3,7 +3,7 @@
 Protocol (JSON text messages; the full description is in docs/consult.md):
 client -> server: hello {role, token | access_token, resume_after?}, offer {sdp}, answer {sdp},
   ice {candidate}, hangup, ping, consent {recording}, product {...} (advisor).
-server -> client: welcome {session_id, role, peer_present, ice_servers, topology, seq},
+server -> client: welcome {session_id, role, peer_present, ice_servers, topology, streams, seq},
   offer/answer/ice/product (from the other side, each with `seq`), peer-joined, peer-left,
   hangup {reason}, pong, error {code, reason}.
 """
@@ -135,6 +135,8 @@ async def signal(websocket: WebSocket, session_id: uuid.UUID) -> None:
             "role": role,
             "peer_present": attached.peer_present,
             "topology": attached.session.topology,
+            # A participant joining a relayed call offers one receiving line per stream to expect.
+            "streams": attached.session.remote_streams,
             "ice_servers": container.settings.ice_servers,
             "resumed_after": last_seq,
         }
