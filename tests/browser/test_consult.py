@@ -85,6 +85,54 @@ def frames_advance(page: Page, selector: str) -> bool:
     )
 
 
+# Test-only instrumentation (an init script): keep every peer connection the page makes, so the
+# test can read each remote voice's receiver statistics.
+KEEP_PEER_CONNECTIONS = """(() => {
+  const Native = window.RTCPeerConnection;
+  window.__peerConnections = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__peerConnections.push(this); }
+  };
+})()"""
+
+VOICE_CHECK = """async (selector) => {
+  const element = document.querySelector(selector);
+  const track = element && element.srcObject && element.srcObject.getAudioTracks()[0];
+  if (!track) return `no audio track in ${selector}`;
+  if (element.muted || element.volume === 0) return `${selector} is muted`;
+  if (element.paused) return `${selector} is not playing`;
+  const pc = window.__peerConnections.filter((p) => p.connectionState !== "closed").at(-1);
+  const receiver = pc && pc.getReceivers().find((r) => r.track === track);
+  if (!receiver) return `no receiver for the audio of ${selector}`;
+  const read = async () => {
+    let seen = { bytes: 0, energy: 0 };
+    (await receiver.getStats()).forEach((r) => {
+      if (r.type !== "inbound-rtp" || r.kind !== "audio") return;
+      seen = { bytes: r.bytesReceived || 0, energy: r.totalAudioEnergy || 0 };
+    });
+    return seen;
+  };
+  const before = await read();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const after = await read();
+  if (after.bytes <= before.bytes) return `no audio arriving for ${selector} (${after.bytes} bytes in all)`;
+  if (after.energy <= before.energy) return `silence on ${selector} (energy ${before.energy} -> ${after.energy})`;
+  return "";
+}"""
+
+
+def voice_heard(page: Page, selector: str, attempts: int = 20) -> str:
+    """'' once the element plays (unmuted) a remote audio track whose received energy grows (the
+    fake microphone beeps, so a voice is never silent); else why not, after generous retries."""
+    problem = "not checked"
+    for _ in range(attempts):
+        problem = page.evaluate(VOICE_CHECK, selector)
+        if not problem:
+            return ""
+        page.wait_for_timeout(1000)
+    return problem
+
+
 def start_call(advisor: Page, shopper: Page, screenshot) -> str:
     """Camille signs in to her console, the shopper joins the queue, Camille claims them; returns
     the call's session id once both pages are on the call."""
@@ -221,9 +269,13 @@ def test_a_live_call_with_a_pushed_product_bought_and_attributed_to_the_call(
             context.close()
 
 
-def test_a_companion_joins_and_the_call_moves_to_the_relay(browser: Browser, camille_on_duty, screenshot) -> None:
+def test_a_companion_joins_the_call_moves_to_the_relay_and_everyone_hears_both_others(
+    browser: Browser, camille_on_duty, screenshot
+) -> None:
     options = {"base_url": EDGE, "locale": "fr-CA", "timezone_id": "America/Montreal"}
     contexts = [browser.new_context(**options, permissions=["camera", "microphone"]) for _ in range(3)]
+    for context in contexts:
+        context.add_init_script(KEEP_PEER_CONNECTIONS)
     advisor, shopper, guest = (context.new_page() for context in contexts)
     try:
         start_call(advisor, shopper, screenshot)
@@ -237,6 +289,17 @@ def test_a_companion_joins_and_the_call_moves_to_the_relay(browser: Browser, cam
         for page in (advisor, shopper, guest):
             for selector in ("#remote-video", "#remote-video-2"):
                 assert frames_advance(page, selector), f"{selector} frozen on the {page.url} page"
+        # Both other voices are heard on every page: two distinct remote audio tracks, each played
+        # and carrying sound.
+        for name, page in (("advisor", advisor), ("shopper", shopper), ("guest", guest)):
+            for selector in ("#remote-video", "#remote-video-2"):
+                problem = voice_heard(page, selector)
+                assert not problem, f"on the {name}'s page: {problem}"
+            voices = page.evaluate(
+                "['#remote-video', '#remote-video-2']"
+                ".map((s) => document.querySelector(s).srcObject.getAudioTracks()[0].id)"
+            )
+            assert len(set(voices)) == 2, f"on the {name}'s page both remote videos play the same voice"
         screenshot(guest, "call-three-way")
     finally:
         for context in contexts:

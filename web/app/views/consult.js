@@ -360,8 +360,12 @@ export async function callView({ id }) {
   const statusLine = h("p", { class: "call-status", role: "status", id: "call-status" }, t("call.connecting"));
   const localVideo = h("video", { id: "local-video", autoplay: true, muted: true, playsinline: true, "aria-label": t("call.you") });
   const remoteVideo = h("video", { id: "remote-video", autoplay: true, playsinline: true, "aria-label": t("call.them") });
+  // The muted attribute set after creation does not mute: the property does (no echo of oneself).
+  localVideo.muted = true;
   const extraRemotes = h("div", { class: "extra-remotes" });
-  let serverTracks = 0;
+  // On the relay, the i-th video and the i-th audio line come from the same other participant:
+  // one stream (picture and voice) per other participant, each played by its own element.
+  let relayStreams = [];
   const muteButton = h("button", { type: "button", "aria-pressed": "false", id: "mute" }, t("call.mute"));
   const cameraButton = h("button", { type: "button", "aria-pressed": "false", id: "camera" }, t("call.camera_off"));
   const hangButton = h("button", { type: "button", class: "danger", id: "hangup" }, t("call.hangup"));
@@ -403,13 +407,15 @@ export async function callView({ id }) {
         remoteVideo.srcObject = event.streams[0] || new MediaStream([event.track]);
         return;
       }
-      // On the relay each other participant arrives as a video track of its own.
-      if (event.track.kind !== "video") return;
-      serverTracks += 1;
-      const stream = new MediaStream([event.track]);
-      if (serverTracks === 1) remoteVideo.srcObject = stream;
-      else extraRemotes.append(h("video", { id: `remote-video-${serverTracks}`, class: "remote-extra", autoplay: true, playsinline: true, muted: true, "aria-label": t("call.them") }));
-      if (serverTracks > 1) extraRemotes.lastChild.srcObject = stream;
+      // On the relay every track is a line of its own (they share one stream id): pair them by
+      // their rank among the lines of their kind.
+      const kind = event.track.kind;
+      const index = pc.getTransceivers().filter((x) => x.receiver.track.kind === kind).indexOf(event.transceiver);
+      if (index < 0) return;
+      const tracks = (relayStreams[index]?.getTracks() || []).filter((track) => track.kind !== kind);
+      relayStreams[index] = new MediaStream([...tracks, event.track]);
+      remoteElement(index).srcObject = relayStreams[index];
+      page.dataset.remoteTracks = String(relayStreams.reduce((n, stream) => n + (stream ? stream.getTracks().length : 0), 0));
     };
     pc.onconnectionstatechange = () => {
       page.dataset.media = `${target}:${pc.connectionState}`;
@@ -424,13 +430,24 @@ export async function callView({ id }) {
     return pc;
   };
 
-  const addLocalTracks = (peer, { videoOnly = false } = {}) => {
+  const addLocalTracks = (peer) => {
     if (!local) {
       peer.addTransceiver("video", { direction: "recvonly" });
-      if (!videoOnly) peer.addTransceiver("audio", { direction: "recvonly" });
+      peer.addTransceiver("audio", { direction: "recvonly" });
       return;
     }
-    for (const track of local.getTracks()) if (!videoOnly || track.kind === "video") peer.addTrack(track, local);
+    for (const track of local.getTracks()) peer.addTrack(track, local);
+  };
+
+  const remoteElement = (index) => {
+    if (index === 0) return remoteVideo;
+    const id = `remote-video-${index + 1}`;
+    let element = extraRemotes.querySelector(`#${id}`);
+    if (!element) {
+      element = h("video", { id, class: "remote-extra", autoplay: true, playsinline: true, "aria-label": t("call.them") });
+      extraRemotes.append(element);
+    }
+    return element;
   };
 
   const offerToPeer = async () => {
@@ -451,16 +468,22 @@ export async function callView({ id }) {
   };
 
   const moveToRelay = async (streams) => {
-    // The server relays media now: one sendrecv video line plus one receive-only per other side.
+    // The server relays media now. Per kind, in this order (the relay answers in it): one
+    // sendrecv line (our camera, our microphone) plus one receive-only line per extra remote
+    // participant; `streams` (from the server) is how many other participants to expect.
     relayed = true;
     statusLine.textContent = t("call.relayed");
     const peer = newPeer("server");
-    serverTracks = 0;
+    relayStreams = [];
     replace(extraRemotes);
     remoteVideo.srcObject = null;
-    addLocalTracks(peer, { videoOnly: true });
-    // `streams` remote videos: the sendrecv line brings one, each recvonly line one more.
-    for (let i = 1; i < (streams || 1); i++) peer.addTransceiver("video", { direction: "recvonly" });
+    page.dataset.remoteStreams = String(streams || 1);
+    for (const kind of ["video", "audio"]) {
+      const track = local?.getTracks().find((candidate) => candidate.kind === kind);
+      if (track) peer.addTrack(track, local);
+      else peer.addTransceiver(kind, { direction: "recvonly" });
+      for (let i = 1; i < (streams || 1); i++) peer.addTransceiver(kind, { direction: "recvonly" });
+    }
     await peer.setLocalDescription(await peer.createOffer());
     await new Promise((resolve) => {
       if (peer.iceGatheringState === "complete") return resolve();
@@ -573,7 +596,7 @@ export async function callView({ id }) {
             replace(after, alertBox(problemMessage(error)));
           }
         }
-        if (message.topology === "relay") await moveToRelay(message.streams || (role === "guest" ? 2 : 1));
+        if (message.topology === "relay") await moveToRelay(message.streams);
         else if (role === "advisor" && message.peer_present) await offerToPeer();
         break;
       case "peer-joined":
