@@ -125,6 +125,14 @@ def _read_variants(catalog: CatalogPort, pool: Executor, skus: list[str]) -> dic
     return {sku: future.result() for sku, future in futures.items()}
 
 
+def _renew_placement_id(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, spent: uuid.UUID) -> None:
+    """The next placement of this cart gets a new order id, so a new idempotency key: the
+    processor keeps keys for a day and would answer the old one with the cancelled intent."""
+    with uow:
+        uow.carts.renew_placement_id(cart_id, spent=spent)
+        uow.commit()
+
+
 def _cancel_spent_intent(payments: PaymentGateway, intent_id: str) -> None:
     """An intent made for a placement that did not happen must not stay chargeable."""
     try:
@@ -175,6 +183,7 @@ def place_order(
     except BaseException:
         if intent is not None:  # the stock was refused: no order, so no chargeable intent
             _cancel_spent_intent(payments, intent.id)
+            _renew_placement_id(uow, cart.id, order_id)
         raise
 
     capability = new_capability()

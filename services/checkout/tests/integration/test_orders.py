@@ -273,10 +273,12 @@ class RecordingPayments:
     def __init__(self, real) -> None:
         self._real = real
         self.created: list[str] = []
+        self.keys: list[str] = []
 
     def create_intent(self, **kwargs):
         intent = self._real.create_intent(**kwargs)
         self.created.append(intent.id)
+        self.keys.append(kwargs["idempotency_key"])
         return intent
 
     def __getattr__(self, name):
@@ -336,6 +338,14 @@ def test_stock_refused_at_placement_cancels_the_intent_made_meanwhile(
     assert s.place().status_code == 409
     [intent_id] = recorded.created  # made while the reservation was being refused
     assert stripe_client.v1.payment_intents.retrieve(intent_id).status == "canceled"
+
+    # Stock back, the same cart again: a new idempotency key, or Stripe (which keeps keys for a
+    # day; localstripe does not) would answer the cancelled intent and the order could not be paid.
+    catalog.stock(sku, available=2)
+    placed_again = s.place()
+    assert placed_again.status_code == 201, placed_again.text
+    assert len(set(recorded.keys)) == 2, recorded.keys
+    assert stripe_client.v1.payment_intents.retrieve(recorded.created[1]).status != "canceled"
 
 
 def test_the_first_card_confirms_without_reading_the_intent_first(shopper, catalog, container) -> None:
