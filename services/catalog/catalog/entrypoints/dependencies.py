@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from catalog.bootstrap import Container
 
 
-def _container(request: Request) -> Container:
+async def _container(request: Request) -> Container:
     return request.app.state.container
 
 

@@ -9,11 +9,11 @@ from vitrine_shared.auth.principal import Role
 from vitrine_shared.problems import Forbidden
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     return request.app.state.container
 
 
-def cart_access(
+async def cart_access(
     principal: OptionalPrincipal,
     x_cart_token: Annotated[str | None, Header(max_length=200, description="The cart's capability token.")] = None,
 ) -> CartAccess:
@@ -26,7 +26,7 @@ def cart_access(
     return CartAccess(token=x_cart_token)
 
 
-def order_token(
+async def order_token(
     x_order_token: Annotated[str | None, Header(max_length=200, description="The order's capability token.")] = None,
 ) -> str | None:
     return x_order_token

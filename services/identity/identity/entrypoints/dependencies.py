@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from identity.bootstrap import Container
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     return request.app.state.container
 
 

@@ -7,7 +7,7 @@ from returns.domain.model import Actor
 from vitrine_shared.auth.principal import Principal
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     return request.app.state.container
 
 
