@@ -19,7 +19,12 @@ from vitrine_shared.messaging.connection import connect
 from vitrine_shared.messaging.consumer import EventConsumer, Handler, Subscription
 from vitrine_shared.messaging.relay import OutboxRelay
 from vitrine_shared.messaging.tables import messaging_metadata, outbox
-from vitrine_shared.messaging.topology import EVENTS_EXCHANGE, dead_letter_queue_name, declare_consumer_queue
+from vitrine_shared.messaging.topology import (
+    EVENTS_EXCHANGE,
+    dead_letter_queue_name,
+    declare_consumer_queue,
+    parked_queue_name,
+)
 from vitrine_shared.unit_of_work import UnitOfWork
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,6 +60,8 @@ class Messaging:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, producer="shared-tests")
+
+    record_probe = staticmethod(record_probe)
 
     # --- broker ----------------------------------------------------------------------------
 
@@ -100,13 +107,17 @@ class Messaging:
         )
         self._start(relay.run)
 
-    def start_consumer(self, handler: Handler = record_probe, delivery_limit: int = 3) -> None:
+    def start_consumer(
+        self, handler: Handler = record_probe, delivery_limit: int = 3, *, max_parks: int = 0, park_seconds: float = 0.5
+    ) -> None:
         consumer = EventConsumer(
             Subscription(queue=self.queue, handlers={ProbeSent.event_type: handler}),
             uow_factory=self.uow,
             amqp_url=AMQP_URL,
             prefetch=20,
             delivery_limit=delivery_limit,
+            park_seconds=park_seconds,
+            max_parks=max_parks,
         )
         self._start(consumer.run)
 
@@ -139,7 +150,7 @@ class Messaging:
             thread.join(timeout=15)
         connection = connect(AMQP_URL, name="test-cleanup")
         channel = connection.channel()
-        for queue in (self.queue, dead_letter_queue_name(self.queue)):
+        for queue in (self.queue, dead_letter_queue_name(self.queue), parked_queue_name(self.queue)):
             channel.queue_delete(queue)
         connection.close()
 

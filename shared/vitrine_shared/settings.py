@@ -38,6 +38,10 @@ class ServiceSettings(BaseSettings):
     instance_id: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
     consumer_prefetch: int = Field(default=50, ge=1, le=1000)
     consumer_delivery_limit: int = Field(default=5, ge=1, le=100)
+    # After its quick redeliveries a failing message waits this long, up to this many times,
+    # before it is dead-lettered (20 x 30 s: a ten-minute outage loses nothing).
+    consumer_park_seconds: float = Field(default=30.0, gt=0, le=3600)
+    consumer_max_parks: int = Field(default=20, ge=0, le=1000)
     outbox_batch_size: int = Field(default=200, ge=1, le=10000)
     # Service-to-service calls: this service's client secret, exchanged at identity for a token.
     identity_url: str = "http://127.0.0.1:8105"

@@ -52,6 +52,8 @@ def run_worker(
             amqp_url=settings.amqp_url,
             prefetch=settings.consumer_prefetch,
             delivery_limit=settings.consumer_delivery_limit,
+            park_seconds=settings.consumer_park_seconds,
+            max_parks=settings.consumer_max_parks,
         )
         for subscription in subscriptions
     ]

@@ -71,6 +71,46 @@ def test_a_consumer_that_always_fails_dead_letters_after_the_delivery_limit(mess
     assert messaging.effects(probe) == []
 
 
+def test_an_outage_longer_than_the_quick_redeliveries_costs_time_not_the_message(messaging) -> None:
+    attempts: list[float] = []
+
+    def fails_for_a_while(event: ProbeSent, uow: UnitOfWork) -> None:
+        attempts.append(time.monotonic())
+        if len(attempts) <= 6:  # the first delivery, its 3 redeliveries, then 2 more after parking
+            raise RuntimeError("the database is restarting")
+        messaging.record_probe(event, uow)
+
+    messaging.declare_queue(delivery_limit=3)
+    probe = uuid.uuid4()
+    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=3), producer="test", correlation_id="outage")
+    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    messaging.start_consumer(handler=fails_for_a_while, delivery_limit=3, max_parks=5, park_seconds=1.0)
+    wait_until(lambda: messaging.effects(probe) == [3], timeout=45, what="the effect once the outage is over")
+    assert len(attempts) == 7
+    assert attempts[4] - attempts[3] >= 0.9, "the fifth attempt came before the parked copy's wait was over"
+    assert messaging.dead_letter_count() == 0
+
+
+def test_a_message_failing_past_its_parks_is_dead_lettered_with_its_id(messaging) -> None:
+    attempts: list[int] = []
+
+    def always_fails(event: ProbeSent, uow: UnitOfWork) -> None:
+        attempts.append(event.sequence)
+        raise RuntimeError("this handler never succeeds")
+
+    messaging.declare_queue(delivery_limit=2)
+    probe = uuid.uuid4()
+    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=1), producer="test", correlation_id="parks")
+    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    messaging.start_consumer(handler=always_fails, delivery_limit=2, max_parks=2, park_seconds=0.3)
+    wait_until(lambda: messaging.dead_letter_count() == 1, timeout=45, what="the message in the dead-letter queue")
+    properties, body = messaging.take_dead_letter()
+    assert json.loads(body)["id"] == str(envelope.id)
+    assert properties.message_id == str(envelope.id)
+    assert properties.headers["x-vitrine-parks"] == 2
+    assert len(attempts) == 9  # three rounds (first + two parks) of the first delivery and two redeliveries
+
+
 def test_a_malformed_message_is_dead_lettered_at_once(messaging) -> None:
     messaging.declare_queue()
     messaging.publish_raw(b'{"this is": "not an envelope"}')

@@ -18,10 +18,14 @@ from vitrine_shared.context import bind_correlation_id, reset_correlation_id
 from vitrine_shared.events import Envelope, EventData
 from vitrine_shared.messaging.connection import close_quietly, connect, keep_connected
 from vitrine_shared.messaging.tables import inbox
-from vitrine_shared.messaging.topology import declare_consumer_queue
+from vitrine_shared.messaging.topology import declare_consumer_queue, parked_queue_name
 from vitrine_shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+PARKS_HEADER = "x-vitrine-parks"
+# What the broker wrote about earlier deliveries; a parked copy starts afresh without them.
+_BROKER_HEADERS = ("x-death", "x-first-death", "x-last-death", "x-delivery-count")
 
 Handler = Callable[[Any, Any], None]
 """`handler(event_data, uow)`: a plain function; the consumer commits the unit of work after it."""
@@ -50,12 +54,16 @@ class EventConsumer:
         amqp_url: str,
         prefetch: int = 50,
         delivery_limit: int = 5,
+        park_seconds: float = 30.0,
+        max_parks: int = 20,
     ) -> None:
         self.subscription = subscription
         self.uow_factory = uow_factory
         self.amqp_url = amqp_url
         self.prefetch = prefetch
         self.delivery_limit = delivery_limit
+        self.park_seconds = park_seconds
+        self.max_parks = max_parks
 
     @property
     def queue(self) -> str:
@@ -109,6 +117,7 @@ class EventConsumer:
         connection = connect(self.amqp_url, name=f"{self.queue}-consumer")
         try:
             channel = connection.channel()
+            channel.confirm_delivery()  # a parked copy is confirmed before its original is acked
             declare_consumer_queue(
                 channel, self.queue, sorted(self.subscription.handlers), delivery_limit=self.delivery_limit
             )
@@ -128,8 +137,38 @@ class EventConsumer:
             channel.basic_ack(method.delivery_tag)
             return
         if outcome is Outcome.RETRY:
-            # A short, growing pause so a passing outage (a database restart) does not burn the
-            # whole delivery limit in a few milliseconds. Bounded well below the heartbeat.
-            deliveries = int((properties.headers or {}).get("x-delivery-count", 0))
+            headers = properties.headers or {}
+            deliveries = int(headers.get("x-delivery-count", 0))
+            parks = int(headers.get(PARKS_HEADER, 0))
+            if deliveries >= self.delivery_limit and parks < self.max_parks:
+                self._park(channel, properties, body, parks + 1)
+                channel.basic_ack(method.delivery_tag)
+                return
+            # A short, growing pause so a passing hiccup does not burn the quick redeliveries in
+            # a few milliseconds. Bounded well below the heartbeat.
             time.sleep(min(0.2 * 2**deliveries, 2.0))
+        # Past its parks (or never parkable), a failing message takes its last redelivery and the
+        # broker's delivery limit dead-letters it to `<queue>.dead`.
         channel.basic_nack(method.delivery_tag, requeue=outcome is Outcome.RETRY)
+
+    def _park(self, channel: BlockingChannel, properties: BasicProperties, body: bytes, parks: int) -> None:
+        """A copy waits in `<queue>.parked`, then comes back as a fresh delivery: an outage longer
+        than the quick redeliveries (a database restart, a failover) costs time, not a message.
+        The copy keeps its message id, so the inbox still sees one event."""
+        earlier = properties.headers or {}
+        headers = {key: value for key, value in earlier.items() if not key.startswith(_BROKER_HEADERS)}
+        headers[PARKS_HEADER] = parks
+        copy = BasicProperties(
+            content_type=properties.content_type,
+            delivery_mode=2,
+            message_id=properties.message_id,
+            correlation_id=properties.correlation_id,
+            type=properties.type,
+            headers=headers,
+            expiration=str(int(self.park_seconds * 1000)),
+        )
+        channel.basic_publish("", parked_queue_name(self.queue), body, copy)
+        log.warning(
+            "event handler keeps failing; parked",
+            extra={"queue": self.queue, "message_id": properties.message_id, "parks": parks, "of": self.max_parks},
+        )

@@ -15,6 +15,10 @@ def dead_letter_queue_name(queue: str) -> str:
     return f"{queue}.dead"
 
 
+def parked_queue_name(queue: str) -> str:
+    return f"{queue}.parked"
+
+
 def declare_consumer_queue(
     channel: BlockingChannel, queue: str, routing_keys: list[str], *, delivery_limit: int
 ) -> None:
@@ -36,3 +40,12 @@ def declare_consumer_queue(
     )
     for routing_key in routing_keys:
         channel.queue_bind(queue, EVENTS_EXCHANGE, routing_key=routing_key)
+    # Where a message waits out an outage longer than its quick redeliveries: each copy carries
+    # its own expiry, then goes back to `queue` through the default exchange. A classic queue,
+    # because per-message expiry is what it needs (every copy has the same wait, so the head
+    # always expires first).
+    channel.queue_declare(
+        parked_queue_name(queue),
+        durable=True,
+        arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue},
+    )
