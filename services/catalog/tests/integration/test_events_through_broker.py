@@ -54,7 +54,7 @@ def test_paid_order_and_restocked_return_reach_stock_through_the_worker(
         container,
         OrderPaid(
             order_id=order_id,
-            order_number="VT-E2E",
+            order_number=f"VT-E2E{order_id.hex[:6].upper()}",  # unique: returns and consult see it too
             customer_email="e2e@example.test",
             province="QC",
             currency="CAD",
