@@ -14,6 +14,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, func, select
 from sqlalchemy.dialects.postgresql import UUID
 
 from vitrine_shared.db import make_engine, make_session_factory
+from vitrine_shared.events import Envelope
 from vitrine_shared.events.contracts import ProbeSent
 from vitrine_shared.messaging.connection import connect
 from vitrine_shared.messaging.consumer import EventConsumer, Handler, Subscription
@@ -62,6 +63,7 @@ class Messaging:
         return UnitOfWork(self.session_factory, producer="shared-tests")
 
     record_probe = staticmethod(record_probe)
+    amqp_url = AMQP_URL
 
     # --- broker ----------------------------------------------------------------------------
 
@@ -77,6 +79,15 @@ class Messaging:
         properties = pika.BasicProperties(delivery_mode=2, message_id=message_id, content_type="application/json")
         channel.basic_publish(EVENTS_EXCHANGE, ProbeSent.event_type, body, properties)
         connection.close()
+
+    def publish_probe(self, *, sequence: int, correlation_id: str) -> tuple[uuid.UUID, Envelope]:
+        """One probe event straight to the broker (no outbox): its probe id and envelope."""
+        probe = uuid.uuid4()
+        envelope = Envelope.wrap(
+            ProbeSent(probe_id=probe, sequence=sequence), producer="test", correlation_id=correlation_id
+        )
+        self.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+        return probe, envelope
 
     def dead_letter_count(self) -> int:
         connection = connect(AMQP_URL, name="test-peek")

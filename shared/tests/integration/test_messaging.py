@@ -2,6 +2,7 @@
 consumer, duplicates, poison messages, and a broker outage."""
 
 import json
+import threading
 import time
 import uuid
 
@@ -10,6 +11,7 @@ import pytest
 from vitrine_shared.context import bind_correlation_id, current_correlation_id, reset_correlation_id
 from vitrine_shared.events import Envelope
 from vitrine_shared.events.contracts import ProbeSent
+from vitrine_shared.messaging import dead_letters
 from vitrine_shared.testing import wait_until
 from vitrine_shared.unit_of_work import UnitOfWork
 
@@ -59,9 +61,7 @@ def test_a_consumer_that_always_fails_dead_letters_after_the_delivery_limit(mess
         raise RuntimeError("this handler never succeeds")
 
     messaging.declare_queue(delivery_limit=3)
-    probe = uuid.uuid4()
-    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=1), producer="test", correlation_id="poison")
-    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    probe, envelope = messaging.publish_probe(sequence=1, correlation_id="poison")
     messaging.start_consumer(handler=always_fails, delivery_limit=3)
     wait_until(lambda: messaging.dead_letter_count() == 1, timeout=30, what="the message in the dead-letter queue")
     properties, body = messaging.take_dead_letter()
@@ -81,9 +81,7 @@ def test_an_outage_longer_than_the_quick_redeliveries_costs_time_not_the_message
         messaging.record_probe(event, uow)
 
     messaging.declare_queue(delivery_limit=3)
-    probe = uuid.uuid4()
-    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=3), producer="test", correlation_id="outage")
-    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    probe, _ = messaging.publish_probe(sequence=3, correlation_id="outage")
     messaging.start_consumer(handler=fails_for_a_while, delivery_limit=3, max_parks=5, park_seconds=1.0)
     wait_until(lambda: messaging.effects(probe) == [3], timeout=45, what="the effect once the outage is over")
     assert len(attempts) == 7
@@ -99,9 +97,7 @@ def test_a_message_failing_past_its_parks_is_dead_lettered_with_its_id(messaging
         raise RuntimeError("this handler never succeeds")
 
     messaging.declare_queue(delivery_limit=2)
-    probe = uuid.uuid4()
-    envelope = Envelope.wrap(ProbeSent(probe_id=probe, sequence=1), producer="test", correlation_id="parks")
-    messaging.publish_raw(envelope.model_dump_json().encode(), str(envelope.id))
+    _, envelope = messaging.publish_probe(sequence=1, correlation_id="parks")
     messaging.start_consumer(handler=always_fails, delivery_limit=2, max_parks=2, park_seconds=0.3)
     wait_until(lambda: messaging.dead_letter_count() == 1, timeout=45, what="the message in the dead-letter queue")
     properties, body = messaging.take_dead_letter()
@@ -160,3 +156,35 @@ def test_the_correlation_id_travels_from_the_producer_to_the_handler(messaging) 
         reset_correlation_id(token)
     wait_until(lambda: len(seen) == 1, timeout=15, what="the handler to run")
     assert seen == ["checkout-request-1234"]
+
+
+def test_ops_see_a_dead_letter_and_replay_it_once_the_cause_is_fixed(messaging) -> None:
+    broken = threading.Event()
+    broken.set()
+
+    def fails_while_broken(event: ProbeSent, uow: UnitOfWork) -> None:
+        if broken.is_set():
+            raise RuntimeError("a bug, fixed later")
+        messaging.record_probe(event, uow)
+
+    messaging.declare_queue(delivery_limit=1)
+    probe, envelope = messaging.publish_probe(sequence=5, correlation_id="replay")
+    messaging.start_consumer(handler=fails_while_broken, delivery_limit=1)
+    wait_until(lambda: messaging.dead_letter_count() == 1, timeout=30, what="the message in the dead-letter queue")
+
+    management = dead_letters.DEFAULT_MANAGEMENT_URL
+    wait_until(
+        lambda: (messaging.queue, 1) in dead_letters.dead_letter_queues(management, messaging.amqp_url),
+        timeout=15,
+        what="the dead-letter queue listed with its message (management API)",
+    )
+    [letter] = dead_letters.peek(messaging.amqp_url, messaging.queue, limit=5)
+    assert letter.message_id == str(envelope.id)
+    assert letter.reason == "delivery_limit" and letter.event_type == ProbeSent.event_type
+    assert messaging.dead_letter_count() == 1, "showing a dead letter must leave it in place"
+
+    broken.clear()
+    assert dead_letters.replay(messaging.amqp_url, messaging.queue, limit=10) == 1
+    wait_until(lambda: messaging.effects(probe) == [5], timeout=15, what="the replayed event's effect")
+    assert messaging.dead_letter_count() == 0
+    assert dead_letters.replay(messaging.amqp_url, messaging.queue, limit=10) == 0

@@ -24,8 +24,30 @@ from vitrine_shared.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 PARKS_HEADER = "x-vitrine-parks"
-# What the broker wrote about earlier deliveries; a parked copy starts afresh without them.
+# What the broker wrote about earlier deliveries; a copy sent again starts afresh without them.
 _BROKER_HEADERS = ("x-death", "x-first-death", "x-last-death", "x-delivery-count")
+
+
+def fresh_copy(
+    properties: BasicProperties, *, parks: int | None = None, expiration_ms: int | None = None
+) -> BasicProperties:
+    """Properties for sending a received message again (parked, or replayed from the dead
+    letters): same message id, so the inbox still sees one event; the broker's delivery history
+    dropped; `parks` set, or cleared when None."""
+    earlier = properties.headers or {}
+    headers = {key: value for key, value in earlier.items() if not key.startswith((*_BROKER_HEADERS, PARKS_HEADER))}
+    if parks is not None:
+        headers[PARKS_HEADER] = parks
+    return BasicProperties(
+        content_type=properties.content_type,
+        delivery_mode=2,
+        message_id=properties.message_id,
+        correlation_id=properties.correlation_id,
+        type=properties.type,
+        headers=headers,
+        expiration=str(expiration_ms) if expiration_ms is not None else None,
+    )
+
 
 Handler = Callable[[Any, Any], None]
 """`handler(event_data, uow)`: a plain function; the consumer commits the unit of work after it."""
@@ -155,18 +177,7 @@ class EventConsumer:
         """A copy waits in `<queue>.parked`, then comes back as a fresh delivery: an outage longer
         than the quick redeliveries (a database restart, a failover) costs time, not a message.
         The copy keeps its message id, so the inbox still sees one event."""
-        earlier = properties.headers or {}
-        headers = {key: value for key, value in earlier.items() if not key.startswith(_BROKER_HEADERS)}
-        headers[PARKS_HEADER] = parks
-        copy = BasicProperties(
-            content_type=properties.content_type,
-            delivery_mode=2,
-            message_id=properties.message_id,
-            correlation_id=properties.correlation_id,
-            type=properties.type,
-            headers=headers,
-            expiration=str(int(self.park_seconds * 1000)),
-        )
+        copy = fresh_copy(properties, parks=parks, expiration_ms=int(self.park_seconds * 1000))
         channel.basic_publish("", parked_queue_name(self.queue), body, copy)
         log.warning(
             "event handler keeps failing; parked",
