@@ -45,8 +45,8 @@ class Container(ServiceContainer[Settings, CheckoutUnitOfWork]):
 
     @cached_property
     def calls(self) -> ThreadPoolExecutor:
-        """Threads for the outbound calls a placement makes side by side (stock reservation,
-        price reads), bounded so a burst of placements queues instead of spawning threads."""
+        """Threads for the price reads a placement makes side by side when the catalog's
+        reservation answer lacks them, bounded so a burst queues instead of spawning threads."""
         return ThreadPoolExecutor(max_workers=16, thread_name_prefix="checkout-calls")
 
     @cached_property

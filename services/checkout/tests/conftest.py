@@ -61,7 +61,8 @@ class FakeCatalog:
             for sku, quantity in lines:
                 self.variants[sku] = replace(self.variants[sku], available=self.variants[sku].available - quantity)
             self.reservations[reservation_id] = lines
-        return Reservation(reservation_id, now_utc() + timedelta(seconds=ttl_seconds))
+        held = {sku: self.variants[sku] for sku, _ in self.reservations[reservation_id]}
+        return Reservation(reservation_id, now_utc() + timedelta(seconds=ttl_seconds), variants=held)
 
 
 def unique_sku(prefix: str = "T") -> str:

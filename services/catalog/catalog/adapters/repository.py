@@ -257,26 +257,23 @@ class CatalogRepository:
     # --- variants and stock ----------------------------------------------------------------
 
     def variant_with_product(self, sku: str, *, for_update: bool = False) -> tuple[Variant, Row[Any]] | None:
+        found = self.variants_with_products([sku], for_update=for_update)
+        return found[0] if found else None
+
+    def variants_with_products(
+        self, skus: Sequence[str], *, for_update: bool = False
+    ) -> list[tuple[Variant, Row[Any]]]:
+        """Variants with their product's columns (the product's SKU as `product_sku`), by SKU."""
         product_columns = [column for column in products.c if column.name != "sku"]
         query = (
             select(variants, products.c.sku.label("product_sku"), *product_columns)
             .join(products, products.c.id == variants.c.product_id)
-            .where(variants.c.sku == sku)
+            .where(variants.c.sku.in_(list(skus)))
+            .order_by(variants.c.sku)
         )
         if for_update:
             query = query.with_for_update(of=variants)
-        row = self.session.execute(query).first()
-        if row is None:
-            return None
-        variant = Variant(
-            sku=row.sku,
-            product_id=row.product_id,
-            size=row.size,
-            colour=row.colour,
-            on_hand=row.on_hand,
-            reserved=row.reserved,
-        )
-        return variant, row
+        return [(_variant(row), row) for row in self.session.execute(query)]
 
     def set_on_hand(self, variant: Variant) -> None:
         self.session.execute(update(variants).where(variants.c.sku == variant.sku).values(on_hand=variant.on_hand))

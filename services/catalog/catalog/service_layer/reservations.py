@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from catalog.service_layer.services import stock_changed
+from catalog.service_layer.services import stock_changed, variant_public
 from catalog.service_layer.unit_of_work import CatalogUnitOfWork
 from vitrine_shared.events.contracts import ItemRestocked, OrderCancelled, OrderPaid
 from vitrine_shared.problems import Conflict, Unprocessable
@@ -29,6 +29,15 @@ def _view(row: Any, lines: Sequence[Any]) -> dict[str, Any]:
     }
 
 
+def _with_variants(uow: CatalogUnitOfWork, view: dict[str, Any]) -> dict[str, Any]:
+    """Each line with its variant as `GET /variants/{sku}` shows it (price, names, hygiene class,
+    categories), read in the reservation's own transaction: the caller prices the order from the
+    same moment its stock was held, without a second round trip."""
+    found = uow.products.variants_with_products([line["sku"] for line in view["lines"]])
+    current = {variant.sku: variant_public(variant, row) for variant, row in found}
+    return {**view, "lines": [{**line, "variant": current.get(line["sku"])} for line in view["lines"]]}
+
+
 def reserve(
     uow: CatalogUnitOfWork, *, reservation_id: uuid.UUID, lines: Sequence[tuple[str, int]], ttl_seconds: int
 ) -> tuple[dict[str, Any], bool]:
@@ -44,7 +53,7 @@ def reserve(
             uow.rollback()
             existing = uow.products.reservation(reservation_id)
             assert existing is not None
-            return _view(*existing), False
+            return _with_variants(uow, _view(*existing)), False
         # A fixed order of row locks: two reservations over the same SKUs cannot deadlock.
         order = sorted(range(len(lines)), key=lambda index: lines[index][0])
         moved = []
@@ -66,11 +75,13 @@ def reserve(
         for sku, held in moved:
             uow.publish(stock_changed(held.product_id, sku, held.on_hand, held.reserved, "reserved"))
         uow.products.queue_for_index([held.product_id for _, held in moved])
+        # Answered from what was just written, not read back: checkout waits on this call before
+        # it can take the payment, so a round trip saved here is one the shopper does not wait for.
+        held_lines = [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(lines)]
+        view = {"reservation_id": reservation_id, "status": "held", "expires_at": expires_at, "lines": held_lines}
+        answer = _with_variants(uow, view)
         uow.commit()
-    # Answered from what was just written, not read back: checkout waits on this call before it
-    # can take the payment, so a round trip saved here is one the shopper does not wait for.
-    held_lines = [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(lines)]
-    return {"reservation_id": reservation_id, "status": "held", "expires_at": expires_at, "lines": held_lines}, True
+    return answer, True
 
 
 def reservation_view(uow: CatalogUnitOfWork, reservation_id: uuid.UUID) -> dict[str, Any] | None:

@@ -202,23 +202,26 @@ def variant_view(uow: CatalogUnitOfWork, sku: str) -> dict[str, Any]:
         found = uow.products.variant_with_product(sku)
         if found is None:
             raise NotFound(f"No variant {sku}.", sku=sku)
-        variant, row = found
-        return {
-            "sku": variant.sku,
-            "product_id": row.id,
-            "product_sku": row.product_sku,
-            "name": {"fr": row.name_fr, "en": row.name_en},
-            "size": variant.size,
-            "colour": variant.colour,
-            "price_minor": row.price_minor,
-            "currency": row.currency,
-            "available": max(variant.available, 0),
-            "hygiene_class": row.hygiene_class,
-            "final_sale": row.final_sale,
-            "consult_available": row.consult_available,
-            "archived": row.archived,
-            "categories": list(row.categories),
-        }
+        return variant_public(*found)
+
+
+def variant_public(variant: Variant, row: Any) -> dict[str, Any]:
+    return {
+        "sku": variant.sku,
+        "product_id": row.id,
+        "product_sku": row.product_sku,
+        "name": {"fr": row.name_fr, "en": row.name_en},
+        "size": variant.size,
+        "colour": variant.colour,
+        "price_minor": row.price_minor,
+        "currency": row.currency,
+        "available": max(variant.available, 0),
+        "hygiene_class": row.hygiene_class,
+        "final_sale": row.final_sale,
+        "consult_available": row.consult_available,
+        "archived": row.archived,
+        "categories": list(row.categories),
+    }
 
 
 # --- many at once (seed, bulk import) ------------------------------------------------------------

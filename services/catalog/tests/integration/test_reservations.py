@@ -121,10 +121,14 @@ def test_reservation_over_http_is_all_or_nothing_and_idempotent(
     body = {"reservation_id": reservation_id, "lines": [{"sku": plenty, "quantity": 2}], "ttl_seconds": 600}
     first = client.post(f"{API}/reservations", json=body, headers=service_headers)
     assert first.status_code == 201, first.text
-    assert first.json()["lines"] == [{"sku": plenty, "quantity": 2}]
+    [line] = first.json()["lines"]
+    assert (line["sku"], line["quantity"]) == (plenty, 2)
+    # Each held line comes with its variant as the catalog shows it, read with the hold.
+    assert line["variant"] == client.get(f"{API}/variants/{plenty}").json()
+    assert line["variant"]["price_minor"] == 12999 and line["variant"]["available"] == 3
     again = client.post(f"{API}/reservations", json=body, headers=service_headers)
     assert again.status_code == 201
-    assert again.json()["expires_at"] == first.json()["expires_at"]
+    assert again.json() == first.json()
     assert stock(container, plenty) == (5, 2)
 
 

@@ -2,7 +2,7 @@
 catalog's published API, see docs/service-interfaces.md)."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -16,6 +16,9 @@ from vitrine_shared.service_client import ServiceClient, UpstreamProblem
 class Reservation:
     reservation_id: uuid.UUID
     expires_at: datetime
+    # The held variants as the catalog showed them with the hold (price, names, hygiene class),
+    # by SKU; empty from a catalog that does not send them.
+    variants: dict[str, Variant] = field(default_factory=dict)
 
 
 class CatalogPort(Protocol):
@@ -24,7 +27,8 @@ class CatalogPort(Protocol):
         ...
 
     def reserve(self, reservation_id: uuid.UUID, lines: list[tuple[str, int]], ttl_seconds: int) -> Reservation:
-        """Hold all lines or none (InsufficientStock); the same id again is the same reservation."""
+        """Hold all lines or none (InsufficientStock); the same id again is the same reservation.
+        The answer carries the held variants at the moment of the hold, when the catalog sends them."""
         ...
 
 
@@ -82,9 +86,18 @@ class HttpCatalog:
                 raise InsufficientStock(problem.detail, **problem.extensions) from problem
             raise
         payload = response.json()
+        try:
+            variants = {
+                str(line["sku"]): variant_from_json(line["variant"])
+                for line in payload.get("lines", [])
+                if isinstance(line, dict) and isinstance(line.get("variant"), dict)
+            }
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ServiceUnavailable("The catalog answered in an unexpected shape.") from exc
         return Reservation(
             reservation_id=uuid.UUID(str(payload["reservation_id"])),
             expires_at=datetime.fromisoformat(str(payload["expires_at"]).replace("Z", "+00:00")),
+            variants=variants,
         )
 
 

@@ -41,15 +41,6 @@ class CartRepository:
         ).first()
         return checked_out is not None
 
-    def renew_placement_id(self, cart_id: uuid.UUID, *, spent: uuid.UUID) -> None:
-        """A placement that cancelled its PaymentIntent burns its order id: the processor would
-        answer the same idempotency key with the cancelled intent. Only if no one moved it on."""
-        self.session.execute(
-            update(carts)
-            .where(carts.c.id == cart_id, carts.c.status == CartStatus.OPEN, carts.c.placement_order_id == spent)
-            .values(placement_order_id=uuid.uuid4())
-        )
-
 
 class OrderRepository:
     def __init__(self, session: Session) -> None:

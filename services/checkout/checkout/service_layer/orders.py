@@ -125,14 +125,6 @@ def _read_variants(catalog: CatalogPort, pool: Executor, skus: list[str]) -> dic
     return {sku: future.result() for sku, future in futures.items()}
 
 
-def _renew_placement_id(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, spent: uuid.UUID) -> None:
-    """The next placement of this cart gets a new order id, so a new idempotency key: the
-    processor keeps keys for a day and would answer the old one with the cancelled intent."""
-    with uow:
-        uow.carts.renew_placement_id(cart_id, spent=spent)
-        uow.commit()
-
-
 def _cancel_spent_intent(payments: PaymentGateway, intent_id: str) -> None:
     """An intent made for a placement that did not happen must not stay chargeable."""
     try:
@@ -161,30 +153,25 @@ def place_order(
     cart, order_id = placing.cart, placing.order_id
     session_id = cart.consult_session_id
 
-    # 1. Hold the stock (all or none, under the order id, so a retry holds the same) while the
-    #    prices are read again from the catalog (the source of truth) and the PaymentIntent is
-    #    created: the reservation does not depend on them, and it is the slowest of the three.
-    held = pool.submit(_in_context(catalog.reserve, order_id, placing.wanted, reservation_ttl_seconds))
-    intent: Intent | None = None
-    try:
-        variants = _read_variants(catalog, pool, [sku for sku, _ in placing.wanted])
-        lines = cart.priced_lines(variants)
-        totals = compute_totals(lines, province_code, shipping)
-        number = new_order_number()
-        # Before anything is written: if the processor is down nothing is (the reservation
-        # expires by itself), and a retry sends the same idempotency key.
-        intent = payments.create_intent(
-            amount_minor=totals.total_minor,
-            currency=cart.currency,
-            metadata=_intent_metadata(None, order_id, number, session_id),
-            idempotency_key=intent_idempotency_key(order_id, 1),
-        )
-        reservation = held.result()
-    except BaseException:
-        if intent is not None:  # the stock was refused: no order, so no chargeable intent
-            _cancel_spent_intent(payments, intent.id)
-            _renew_placement_id(uow, cart.id, order_id)
-        raise
+    # 1. Hold the stock (all or none, under the order id, so a retry holds the same). The
+    #    catalog answers the held variants as they are at the hold, so the prices are read again
+    #    from the source of truth in that same call.
+    reservation = catalog.reserve(order_id, placing.wanted, reservation_ttl_seconds)
+    skus = [sku for sku, _ in placing.wanted]
+    variants = reservation.variants
+    if not all(sku in variants for sku in skus):  # a catalog that does not send them
+        variants = _read_variants(catalog, pool, skus)
+    lines = cart.priced_lines(variants)
+    totals = compute_totals(lines, province_code, shipping)
+    number = new_order_number()
+    # 2. The PaymentIntent, before anything is written: if the processor is down nothing is (the
+    #    hold expires by itself), and a retry sends the same idempotency key.
+    intent = payments.create_intent(
+        amount_minor=totals.total_minor,
+        currency=cart.currency,
+        metadata=_intent_metadata(None, order_id, number, session_id),
+        idempotency_key=intent_idempotency_key(order_id, 1),
+    )
 
     capability = new_capability()
     at = now_utc()
@@ -222,7 +209,7 @@ def place_order(
             for line, tax in zip(lines, totals.line_taxes, strict=True)
         ],
     )
-    # 2. The order, its lines and its event, in one transaction with the cart's checkout, only if
+    # 3. The order, its lines and its event, in one transaction with the cart's checkout, only if
     #    the cart is still the one that was priced.
     with uow:
         if not uow.carts.check_out(cart.id, placement_order_id=order_id, at=at):

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from checkout.bootstrap import bootstrap
 from vitrine_shared.testing import wait_until
 
 pytestmark = pytest.mark.integration
@@ -142,3 +143,11 @@ def test_two_hundred_shoppers_for_twenty_units(http, ops) -> None:
     assert all(body["type"].endswith("/insufficient-stock") for body in refusals)
     assert all(body["status"] == "paid" for status, body in outcomes if status == 200)
     assert available(http, sku) == 0
+
+
+def test_the_catalog_adapter_reads_the_held_variants_from_the_real_reservation(http, ops) -> None:
+    sku = new_product(http, ops, on_hand=4, price=4321)
+    reservation = bootstrap().catalog.reserve(uuid.uuid4(), [(sku, 3)], 120)
+    held = reservation.variants[sku]
+    assert (held.price_minor, held.available, held.category) == (4321, 1, "tests")
+    assert held.name_en == "Test sweater"
