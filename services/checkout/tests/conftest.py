@@ -32,6 +32,7 @@ class FakeCatalog:
     variants: dict[str, Variant] = field(default_factory=dict)
     reservations: dict[uuid.UUID, list[tuple[str, int]]] = field(default_factory=dict)
     variant_calls: int = 0
+    released: list[uuid.UUID] = field(default_factory=list)
 
     def stock(self, sku: str, *, price: int = 2500, available: int = 10, **kwargs: Any) -> Variant:
         found = Variant(
@@ -63,6 +64,11 @@ class FakeCatalog:
             self.reservations[reservation_id] = lines
         held = {sku: self.variants[sku] for sku, _ in self.reservations[reservation_id]}
         return Reservation(reservation_id, now_utc() + timedelta(seconds=ttl_seconds), variants=held)
+
+    def release(self, reservation_id: uuid.UUID) -> None:
+        for sku, quantity in self.reservations.pop(reservation_id, []):
+            self.variants[sku] = replace(self.variants[sku], available=self.variants[sku].available + quantity)
+        self.released.append(reservation_id)
 
 
 def unique_sku(prefix: str = "T") -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from catalog.service_layer.services import stock_changed, variant_public
 from catalog.service_layer.unit_of_work import CatalogUnitOfWork
 from vitrine_shared.events.contracts import ItemRestocked, OrderCancelled, OrderPaid
-from vitrine_shared.problems import Conflict, Unprocessable
+from vitrine_shared.problems import Conflict, IllegalTransition, NotFound, Unprocessable
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,22 @@ def reservation_view(uow: CatalogUnitOfWork, reservation_id: uuid.UUID) -> dict[
     with uow:
         found = uow.products.reservation(reservation_id)
         return _view(*found) if found else None
+
+
+def release(uow: CatalogUnitOfWork, reservation_id: uuid.UUID) -> dict[str, Any]:
+    """The caller gives a hold back (a placement that did not happen). Idempotent; a reservation
+    already committed to a paid order cannot be released (409)."""
+    with uow:
+        found = uow.products.reservation(reservation_id, for_update=True)
+        if found is None:
+            raise NotFound(f"No reservation {reservation_id}.")
+        if found[0].status == "committed":
+            raise IllegalTransition("This reservation belongs to a paid order.", current_state="committed")
+        if _release_in(uow, reservation_id, "released"):
+            uow.commit()
+            found = uow.products.reservation(reservation_id)
+            assert found is not None
+        return _view(*found)
 
 
 def _release_in(uow: CatalogUnitOfWork, reservation_id: uuid.UUID, status: str) -> bool:

@@ -187,6 +187,37 @@ def test_paid_commits_cancelled_releases_and_duplicates_have_one_effect(
     assert stock(container, sku) == (3, 0)
 
 
+def test_a_caller_gives_a_hold_back_at_once_and_a_paid_one_stays(
+    client: TestClient,
+    container: Container,
+    service_headers: dict[str, str],
+    ops_headers: dict[str, str],
+    create_product: Callable[..., dict[str, Any]],
+) -> None:
+    sku = create_product()["variants"][0]["sku"]  # 5 on hand
+    given_back, paid_for = uuid.uuid4(), uuid.uuid4()
+    for reservation_id in (given_back, paid_for):
+        body = {"reservation_id": str(reservation_id), "lines": [{"sku": sku, "quantity": 2}]}
+        assert client.post(f"{API}/reservations", json=body, headers=service_headers).status_code == 201
+    assert stock(container, sku) == (5, 4)
+
+    released = client.post(f"{API}/reservations/{given_back}/release", headers=service_headers)
+    assert released.status_code == 200, released.text
+    assert released.json()["status"] == "released"
+    assert stock(container, sku) == (5, 2)
+    again = client.post(f"{API}/reservations/{given_back}/release", headers=service_headers)
+    assert again.status_code == 200 and again.json()["status"] == "released"
+    assert stock(container, sku) == (5, 2), "a second release gave units back twice"
+
+    assert deliver(container, paid(paid_for, [order_line(sku, 2)]))[0] is Outcome.ACK
+    refused = client.post(f"{API}/reservations/{paid_for}/release", headers=service_headers)
+    assert refused.status_code == 409 and refused.json()["current_state"] == "committed"
+    assert stock(container, sku) == (3, 0)
+
+    assert client.post(f"{API}/reservations/{uuid.uuid4()}/release", headers=service_headers).status_code == 404
+    assert client.post(f"{API}/reservations/{given_back}/release", headers=ops_headers).status_code == 403
+
+
 def test_expired_reservations_are_released_by_the_sweep(
     container: Container, create_product: Callable[..., dict[str, Any]]
 ) -> None:

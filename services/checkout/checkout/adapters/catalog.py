@@ -31,6 +31,10 @@ class CatalogPort(Protocol):
         The answer carries the held variants at the moment of the hold, when the catalog sends them."""
         ...
 
+    def release(self, reservation_id: uuid.UUID) -> None:
+        """Give a hold back now (its order will not be placed) rather than at its expiry."""
+        ...
+
 
 def variant_from_json(body: dict[str, Any]) -> Variant:
     name = body.get("name") or {}
@@ -99,6 +103,9 @@ class HttpCatalog:
             expires_at=datetime.fromisoformat(str(payload["expires_at"]).replace("Z", "+00:00")),
             variants=variants,
         )
+
+    def release(self, reservation_id: uuid.UUID) -> None:
+        self._service.post(f"/api/catalog/reservations/{reservation_id}/release")
 
 
 def _path_segment(sku: str) -> str:

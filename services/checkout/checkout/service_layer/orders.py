@@ -125,6 +125,14 @@ def _read_variants(catalog: CatalogPort, pool: Executor, skus: list[str]) -> dic
     return {sku: future.result() for sku, future in futures.items()}
 
 
+def _give_back_hold(catalog: CatalogPort, order_id: uuid.UUID) -> None:
+    """A placement that lost its race gives its stock back now, not at the hold's expiry."""
+    try:
+        catalog.release(order_id)
+    except Exception:  # the hold still expires by itself; the placement's own error matters more
+        log.exception("could not give back the hold of a failed placement", extra={"order_id": str(order_id)})
+
+
 def _cancel_spent_intent(payments: PaymentGateway, intent_id: str) -> None:
     """An intent made for a placement that did not happen must not stay chargeable."""
     try:
@@ -216,6 +224,8 @@ def place_order(
             refusal = _why_not_placed(uow, cart.id, order_id, intent.id)
             if not refusal.intent_in_use:
                 _cancel_spent_intent(payments, intent.id)
+            if not refusal.order_exists:
+                _give_back_hold(catalog, order_id)
             raise refusal.problem
         uow.orders.add(order)
         uow.publish(
@@ -236,6 +246,7 @@ def place_order(
 class _Refusal:
     problem: Exception
     intent_in_use: bool  # an order placed by a concurrent request holds this very intent
+    order_exists: bool  # ... or at least this order id, and so this very reservation
 
 
 def _why_not_placed(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, order_id: uuid.UUID, intent_id: str) -> _Refusal:
@@ -245,8 +256,9 @@ def _why_not_placed(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, order_id: uuid.
         # A double-click: both requests sent the same idempotency key, and Stripe answers the same
         # intent to both; the order that won holds it, so it must not be cancelled.
         in_use = placed is not None and placed.payment_intent_id == intent_id
-        return _Refusal(IllegalTransition("This cart has already been checked out.", current_state=cart.status), in_use)
-    return _Refusal(Conflict("The cart changed while the order was being placed; place it again."), False)
+        problem = IllegalTransition("This cart has already been checked out.", current_state=cart.status)
+        return _Refusal(problem, in_use, order_exists=placed is not None)
+    return _Refusal(Conflict("The cart changed while the order was being placed; place it again."), False, False)
 
 
 def get_order(uow: CheckoutUnitOfWork, *, order_id: uuid.UUID, token: str | None) -> Order:

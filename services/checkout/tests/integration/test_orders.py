@@ -292,7 +292,7 @@ def recorded(container) -> RecordingPayments:
     return spy
 
 
-def test_a_placement_raced_by_a_cart_change_cancels_the_intent_it_made(
+def test_a_placement_raced_by_a_cart_change_cancels_its_intent_and_gives_its_hold_back(
     shopper, catalog, container, recorded, stripe_client
 ) -> None:
     a = catalog.stock(f"R-{uuid.uuid4().hex[:8]}", available=5).sku
@@ -323,9 +323,34 @@ def test_a_placement_raced_by_a_cart_change_cancels_the_intent_it_made(
     assert _orders(container) == before
     [intent_id] = recorded.created
     assert stripe_client.v1.payment_intents.retrieve(intent_id).status == "canceled"
+    assert len(catalog.released) == 1 and catalog.released[0] not in catalog.reservations
+    assert catalog.variants[a].available == 5, "the lost placement's hold was not given back"
     catalog.reserve = reserve
     assert s.place().status_code == 201  # the cart as it is now places (a new order id)
     assert sorted(catalog.reservations[uuid.UUID(s.order["order_id"])]) == sorted([(a, 1), (b, 1)])
+
+
+def test_a_double_click_keeps_the_winning_orders_hold(shopper, catalog, container) -> None:
+    sku = catalog.stock(f"D-{uuid.uuid4().hex[:8]}", available=5).sku
+    s = shopper()
+    s.new_cart([(sku, 2)])
+    reserve = catalog.reserve
+    twin: list[int] = []
+
+    def the_other_click_lands_first(*args, **kwargs):
+        if not twin:  # the second request of the double click, placed while the first one waits
+            twin.append(0)
+            catalog.reserve = reserve
+            twin[0] = s.place().status_code
+        return reserve(*args, **kwargs)
+
+    catalog.reserve = the_other_click_lands_first
+    refused = s.place()
+    assert twin == [201]
+    assert refused.status_code == 409, refused.text
+    # Same lines, same order id, same reservation: the loser must not give the winner's hold back.
+    assert catalog.released == []
+    assert catalog.variants[sku].available == 3
 
 
 def test_stock_refused_at_placement_makes_no_intent_and_a_retry_pays(shopper, catalog, container, recorded) -> None:

@@ -32,3 +32,9 @@ def get_reservation(reservation_id: uuid.UUID, container: ContainerDep) -> dict[
     if view is None:
         raise NotFound(f"No reservation {reservation_id}.")
     return view
+
+
+@router.post("/{reservation_id}/release", response_model=ReservationPublic)
+def release_reservation(reservation_id: uuid.UUID, container: ContainerDep) -> dict[str, Any]:
+    """Give a hold back at once (an order that will not be placed) instead of waiting for expiry."""
+    return reservations.release(container.uow(), reservation_id)
