@@ -1,7 +1,6 @@
 """Wires checkout's dependencies once per process; tests build their own with other settings or
 swap the catalog and payment ports for fakes."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -42,12 +41,6 @@ class Container(ServiceContainer[Settings, CheckoutUnitOfWork]):
             api_base=settings.stripe_api_base,
             webhook_secret=settings.stripe_webhook_secret,
         )
-
-    @cached_property
-    def calls(self) -> ThreadPoolExecutor:
-        """Threads for the price reads a placement makes side by side when the catalog's
-        reservation answer lacks them, bounded so a burst queues instead of spawning threads."""
-        return ThreadPoolExecutor(max_workers=16, thread_name_prefix="checkout-calls")
 
     @cached_property
     def shipping(self) -> ShippingRule:

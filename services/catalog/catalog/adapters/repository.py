@@ -442,16 +442,6 @@ class CatalogRepository:
         rows = self.session.execute(text(DOCUMENTS_SQL), {"ids": list(product_ids)}).all()
         return [(row.product_id, row.body) for row in rows]
 
-    def claim_pending(self, limit: int, after_version: int = 0) -> list[tuple[uuid.UUID, int]]:
-        rows = self.session.execute(
-            select(search_pending.c.product_id, search_pending.c.version)
-            .where(search_pending.c.version > after_version)
-            .order_by(search_pending.c.version)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        return [(row.product_id, row.version) for row in rows]
-
     def done_pending(self, indexed: Sequence[tuple[uuid.UUID, int]]) -> None:
         """Forget queued products, unless they changed again since (a newer version waits)."""
         if indexed:

@@ -156,7 +156,7 @@ def test_indexer_works_through_many_small_batches(container: Container) -> None:
     # next one read while the current one is indexed.
     search.index_pending(container.uow, container.indexing_index, batch=7)
     with container.uow() as uow:
-        waiting = {product_id for product_id, _ in uow.products.claim_pending(100_000)}
+        waiting = {product_id for product_id, _, _ in uow.products.claim_pending_documents(100_000)}
     assert not waiting & set(ids)
     # Other suites write to this catalog too; their changes reach the index within a moment.
     wait_until(

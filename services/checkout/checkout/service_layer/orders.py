@@ -1,15 +1,12 @@
 """Orders: placement (stock held in the catalog, a PaymentIntent at the processor), payment,
 and the moves of the order's state machine, each with its event in the same transaction."""
 
-import contextvars
 import hmac
 import logging
 import uuid
-from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from checkout.adapters.catalog import CatalogPort
 from checkout.adapters.payments import (
@@ -28,7 +25,6 @@ from checkout.domain.model import (
     OrderStatus,
     PaymentDeclined,
     ShippingRule,
-    Variant,
     compute_totals,
     new_order_number,
     normalize_email,
@@ -44,7 +40,6 @@ from vitrine_shared.events.contracts import OrderLine as OrderLineEvent
 from vitrine_shared.problems import Conflict, Forbidden, IllegalTransition, NotFound, Unauthorized
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,19 +107,6 @@ def _cart_to_place(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, access: carts.Ca
     return _CartToPlace(cart, cart.placement_order_id, [(line.sku, line.quantity) for line in cart.lines])
 
 
-def _in_context(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """Run in another thread with this request's context (its correlation id goes along)."""
-    context = contextvars.copy_context()
-    return lambda: context.run(fn, *args)
-
-
-def _read_variants(catalog: CatalogPort, pool: Executor, skus: list[str]) -> dict[str, Variant]:
-    if len(skus) == 1:
-        return {skus[0]: catalog.variant(skus[0])}
-    futures = {sku: pool.submit(_in_context(catalog.variant, sku)) for sku in skus}
-    return {sku: future.result() for sku, future in futures.items()}
-
-
 def _give_back_hold(catalog: CatalogPort, order_id: uuid.UUID) -> None:
     """A placement that lost its race gives its stock back now, not at the hold's expiry."""
     try:
@@ -153,7 +135,6 @@ def place_order(
     province: str,
     shipping_address: dict[str, Any],
     reservation_ttl_seconds: int,
-    pool: Executor,
 ) -> PlacedOrder:
     address = normalize_email(email)
     province_code = normalize_province(province)
@@ -167,8 +148,8 @@ def place_order(
     reservation = catalog.reserve(order_id, placing.wanted, reservation_ttl_seconds)
     skus = [sku for sku, _ in placing.wanted]
     variants = reservation.variants
-    if not all(sku in variants for sku in skus):  # a catalog that does not send them
-        variants = _read_variants(catalog, pool, skus)
+    if not all(sku in variants for sku in skus):  # a catalog that does not send them yet
+        variants = {sku: catalog.variant(sku) for sku in skus}
     lines = cart.priced_lines(variants)
     totals = compute_totals(lines, province_code, shipping)
     number = new_order_number()
