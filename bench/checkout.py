@@ -24,7 +24,7 @@ import httpx
 import stripe
 
 from bench.results import write_result
-from bench.support import ROOT, free_port, percentile, start_uvicorn
+from bench.support import ROOT, free_port, percentile, start_uvicorn, wait_for
 
 EDGE = os.environ.get("BENCH_EDGE_URL", "http://127.0.0.1:8080")
 ORDERS = int(os.environ.get("BENCH_CHECKOUT_ORDERS", "60"))
@@ -101,17 +101,6 @@ def own_checkout() -> Iterator[tuple[str, str]]:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=20)
-
-
-def wait_for(url: str, **kwargs: object) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1, **kwargs)  # type: ignore[arg-type]
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def new_cart(http: httpx.Client, sku: str) -> tuple[str, str]:

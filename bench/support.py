@@ -32,12 +32,21 @@ def start_uvicorn(app: str, *, health_path: str, factory: bool = False) -> tuple
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    try:
+        wait_for(f"{url}{health_path}")
+    except RuntimeError:
+        server.terminate()
+        raise
+    return server, url
+
+
+def wait_for(url: str, *, headers: dict[str, str] | None = None, seconds: float = 30) -> None:
+    """Until `url` answers 2xx (a server just started), or RuntimeError after `seconds`."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"{url}{health_path}", timeout=1).raise_for_status()
-            return server, url
+            httpx.get(url, headers=headers, timeout=1).raise_for_status()
+            return
         except httpx.HTTPError:
             time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError(f"{app} did not start")
+    raise RuntimeError(f"{url} did not answer")
