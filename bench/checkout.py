@@ -8,6 +8,11 @@ from the catalog, stock held by a catalog reservation, the PaymentIntent created
 event committed) and `POST /orders/{id}/payments` (card attached and the intent confirmed, the
 order marked paid with its event). Carts are created beforehand and not timed. Figures at
 concurrency 1 (latency) and 8 (throughput); ratio = our p50 per paid order / baseline p50.
+
+Floor (same run): `bench.bare_payments_app`, a bare FastAPI app making the same Stripe calls in
+the same two requests and nothing else. `floor_over_localstripe` is what any Python HTTP service
+shaped like checkout's API adds before it holds stock or stores an order; `checkout_over_floor`
+is what checkout's own work (stock hold in the catalog, the order, its events) adds to that.
 """
 
 import os
@@ -73,12 +78,21 @@ def baseline_once(client: stripe.StripeClient) -> float:
     return time.perf_counter() - started
 
 
+def floor_once(http: httpx.Client, floor_url: str) -> float:
+    started = time.perf_counter()
+    intent = http.post(f"{floor_url}/intents", json={"order_id": str(uuid.uuid4())})
+    intent.raise_for_status()
+    paid = http.post(f"{floor_url}/intents/{intent.json()['id']}/confirm", json={"payment_method": "pm_card_visa"})
+    assert paid.status_code == 200 and paid.json()["status"] == "succeeded", paid.text
+    return time.perf_counter() - started
+
+
 @contextmanager
-def own_checkout() -> Iterator[tuple[str, str]]:
+def own_checkout() -> Iterator[tuple[str, str, str]]:
     """A localstripe of the benchmark's own, empty, and a checkout API pointed at it: the shared
     localstripe slows as the tests fill its in-memory store (100+ ms a call seen), which would
     flatter the ratio. Catalog, database and broker are the running ones. Yields the checkout
-    URL and the localstripe URL."""
+    URL, the localstripe URL and the floor app's URL (on the same localstripe)."""
     port = free_port()
     stripe_server = subprocess.Popen(
         [sys.executable, "ops/localstripe_server.py", "--host", "127.0.0.1", "--port", str(port)],
@@ -87,7 +101,7 @@ def own_checkout() -> Iterator[tuple[str, str]]:
         stderr=subprocess.DEVNULL,
     )
     stripe_url = f"http://127.0.0.1:{port}"
-    checkout = None
+    checkout = floor = None
     try:
         wait_for(f"{stripe_url}/v1/balance", headers={"Authorization": "Bearer sk_test_bench"})
         os.environ.update(VITRINE_ENVIRONMENT="development", VITRINE_CHECKOUT_STRIPE_API_BASE=stripe_url)
@@ -95,9 +109,11 @@ def own_checkout() -> Iterator[tuple[str, str]]:
         checkout, url = start_uvicorn(
             "checkout.entrypoints.http:create_app", factory=True, health_path="/api/checkout/healthz"
         )
-        yield url, stripe_url
+        os.environ["BENCH_STRIPE_API_BASE"] = stripe_url
+        floor, floor_url = start_uvicorn("bench.bare_payments_app:app", health_path="/healthz")
+        yield url, stripe_url, floor_url
     finally:
-        for process in (checkout, stripe_server):
+        for process in (checkout, floor, stripe_server):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=20)
@@ -137,27 +153,30 @@ def timed_pool(work: Callable[[int], object], count: int, concurrency: int) -> f
 
 
 def main() -> None:
-    with own_checkout() as (checkout_url, stripe_url):
+    with own_checkout() as (checkout_url, stripe_url, floor_url):
         client = stripe.StripeClient("sk_test_bench", base_addresses={"api": stripe_url}, max_network_retries=0)
-        figures = measure(client, checkout_url)
+        figures = measure(client, checkout_url, floor_url)
     report(figures)
 
 
-def measure(client: stripe.StripeClient, checkout_url: str) -> dict[str, float]:
+def measure(client: stripe.StripeClient, checkout_url: str, floor_url: str) -> dict[str, float]:
     # Relative paths go to the benchmark's checkout; the catalog set-up names the edge in full.
     with httpx.Client(base_url=checkout_url, timeout=30) as http:
         sku = new_variant(http, on_hand=ORDERS * 3 + 10)
         for _ in range(5):  # warm-up: connections, token caches, first-call imports
             baseline_once(client)
+            floor_once(http, floor_url)
             ours_once(http, new_cart(http, sku))
 
         # Interleaved, so both sides see the same noise of the shared machine.
         baseline_s: list[float] = []
+        floor_s: list[float] = []
         place_s: list[float] = []
         total_s: list[float] = []
         carts = [new_cart(http, sku) for _ in range(ORDERS)]
         for cart in carts:
             baseline_s.append(baseline_once(client))
+            floor_s.append(floor_once(http, floor_url))
             place, total = ours_once(http, cart)
             place_s.append(place)
             total_s.append(total)
@@ -170,6 +189,8 @@ def measure(client: stripe.StripeClient, checkout_url: str) -> dict[str, float]:
     figures = {
         "baseline_create_confirm_p50_ms": statistics.median(baseline_s) * ms,
         "baseline_create_confirm_p95_ms": percentile(baseline_s, 0.95) * ms,
+        "floor_place_and_pay_p50_ms": statistics.median(floor_s) * ms,
+        "floor_place_and_pay_p95_ms": percentile(floor_s, 0.95) * ms,
         "place_order_p50_ms": statistics.median(place_s) * ms,
         "place_order_p95_ms": percentile(place_s, 0.95) * ms,
         "place_and_pay_p50_ms": statistics.median(total_s) * ms,
@@ -186,6 +207,8 @@ def report(figures: dict[str, float]) -> None:
         / figures["baseline_create_confirm_p50_ms"],
         "checkout_p95_over_localstripe_p95": figures["place_and_pay_p95_ms"]
         / figures["baseline_create_confirm_p95_ms"],
+        "floor_over_localstripe": figures["floor_place_and_pay_p50_ms"] / figures["baseline_create_confirm_p50_ms"],
+        "checkout_over_floor": figures["place_and_pay_p50_ms"] / figures["floor_place_and_pay_p50_ms"],
         "throughput_localstripe_over_checkout_c8": figures["baseline_payments_per_s_c8"]
         / figures["paid_orders_per_s_c8"],
     }
