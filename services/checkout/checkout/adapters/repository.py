@@ -22,8 +22,8 @@ class CartRepository:
     def get(self, cart_id: uuid.UUID, *, for_update: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.id == cart_id)  # type: ignore[arg-type]
         if for_update:
-            query = query.with_for_update()
-        return self.session.scalars(query).one_or_none()
+            query = query.with_for_update(of=carts)
+        return self.session.scalars(query).unique().one_or_none()
 
     def check_out(self, cart_id: uuid.UUID, *, placement_order_id: uuid.UUID, at: datetime) -> bool:
         """Mark the cart checked out if it is still open with this placement id (so with the lines
@@ -52,14 +52,14 @@ class OrderRepository:
     def get(self, order_id: uuid.UUID, *, for_update: bool = False) -> Order | None:
         query = select(Order).where(Order.id == order_id)  # type: ignore[arg-type]
         if for_update:
-            query = query.with_for_update()
-        return self.session.scalars(query).one_or_none()
+            query = query.with_for_update(of=orders)
+        return self.session.scalars(query).unique().one_or_none()
 
     def by_number(self, number: str) -> Order | None:
-        return self.session.scalars(select(Order).where(Order.number == number)).one_or_none()  # type: ignore[arg-type]
+        return self.session.scalars(select(Order).where(Order.number == number)).unique().one_or_none()  # type: ignore[arg-type]
 
     def by_cart(self, cart_id: uuid.UUID) -> Order | None:
-        return self.session.scalars(select(Order).where(Order.cart_id == cart_id)).one_or_none()  # type: ignore[arg-type]
+        return self.session.scalars(select(Order).where(Order.cart_id == cart_id)).unique().one_or_none()  # type: ignore[arg-type]
 
     def expired_pending_ids(self, at: datetime, limit: int = 50) -> list[uuid.UUID]:
         query = (
