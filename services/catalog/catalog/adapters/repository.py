@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, text, update
+from sqlalchemy import Integer, Row, String, and_, column, func, select, text, true, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -295,14 +295,22 @@ class CatalogRepository:
             )
         )
 
-    def hold(self, sku: str, quantity: int) -> Row[Any] | None:
-        """Reserve `quantity` units if that many are available; None when not (or no such SKU)."""
-        return self.session.execute(
+    def hold(self, sku: str, quantity: int) -> tuple[Variant, Row[Any]] | None:
+        """Reserve `quantity` units if that many are available, and answer the variant with its
+        product's columns as `variants_with_products` does, as of the hold (one statement);
+        None when not that many are free (or no such SKU)."""
+        product_columns = [column for column in products.c if column.name != "sku"]
+        row = self.session.execute(
             update(variants)
-            .where(variants.c.sku == sku, variants.c.on_hand - variants.c.reserved >= quantity)
+            .where(
+                variants.c.sku == sku,
+                variants.c.on_hand - variants.c.reserved >= quantity,
+                variants.c.product_id == products.c.id,
+            )
             .values(reserved=variants.c.reserved + quantity)
-            .returning(variants.c.product_id, variants.c.on_hand, variants.c.reserved)
+            .returning(*variants.c, products.c.sku.label("product_sku"), *product_columns)
         ).first()
+        return (_variant(row), row) if row is not None else None
 
     def unhold(self, sku: str, quantity: int) -> Row[Any] | None:
         return self.session.execute(
@@ -345,15 +353,33 @@ class CatalogRepository:
 
     # --- reservations -----------------------------------------------------------------------
 
-    def claim_reservation_id(self, reservation_id: uuid.UUID, expires_at: datetime) -> bool:
-        """Insert the reservation; False when the id exists (a retry or a concurrent twin)."""
-        inserted = self.session.execute(
+    def claim_reservation(
+        self, reservation_id: uuid.UUID, expires_at: datetime, lines: Sequence[tuple[str, int]]
+    ) -> bool:
+        """Insert the reservation with its lines, in one statement; False, and nothing written,
+        when the id exists (a retry or a concurrent twin). Lines of unknown SKUs are left out:
+        their hold fails next, and the transaction with it."""
+        claimed = (
             insert(reservations)
             .values(id=reservation_id, status="held", expires_at=expires_at)
             .on_conflict_do_nothing()
             .returning(reservations.c.id)
-        ).first()
-        return inserted is not None
+            .cte("claimed")
+        )
+        wanted = values(column("sku", String), column("quantity", Integer), name="wanted").data(list(lines))
+        lines_of_claim = (
+            insert(reservation_lines)
+            .from_select(
+                ["reservation_id", "sku", "quantity"],
+                select(claimed.c.id, wanted.c.sku, wanted.c.quantity)
+                .select_from(claimed)
+                .join(wanted, true())  # each wanted line with the one claimed row
+                .join(variants, variants.c.sku == wanted.c.sku),
+            )
+            .cte("lines_of_claim")
+        )
+        # A data-modifying WITH runs whether or not the main query reads it.
+        return self.session.execute(select(claimed.c.id).add_cte(lines_of_claim)).first() is not None
 
     def reservation(
         self, reservation_id: uuid.UUID, *, for_update: bool = False
@@ -372,12 +398,6 @@ class CatalogRepository:
             )
         )
         return row, lines
-
-    def add_reservation_lines(self, reservation_id: uuid.UUID, lines: Sequence[tuple[str, int]]) -> None:
-        self.session.execute(
-            insert(reservation_lines),
-            [{"reservation_id": reservation_id, "sku": sku, "quantity": qty} for sku, qty in lines],
-        )
 
     def set_reservation_status(self, reservation_id: uuid.UUID, status: str) -> None:
         self.session.execute(

@@ -49,14 +49,14 @@ def reserve(
             raise Unprocessable(f"lines[{index}].sku", f"{sku} appears twice; put the whole quantity on one line")
     with uow:
         expires_at = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
-        if not uow.products.claim_reservation_id(reservation_id, expires_at):
+        if not uow.products.claim_reservation(reservation_id, expires_at, lines):
             uow.rollback()
             existing = uow.products.reservation(reservation_id)
             assert existing is not None
             return _with_variants(uow, _view(*existing)), False
         # A fixed order of row locks: two reservations over the same SKUs cannot deadlock.
         order = sorted(range(len(lines)), key=lambda index: lines[index][0])
-        moved = []
+        held_variants = {}
         for index in order:
             sku, quantity = lines[index]
             held = uow.products.hold(sku, quantity)
@@ -70,16 +70,22 @@ def reserve(
                     available=max(available, 0),
                     requested=quantity,
                 )
-            moved.append((sku, held))
-        uow.products.add_reservation_lines(reservation_id, lines)
-        for sku, held in moved:
-            uow.publish(stock_changed(held.product_id, sku, held.on_hand, held.reserved, "reserved"))
-        uow.products.queue_for_index([held.product_id for _, held in moved])
-        # Answered from what was just written, not read back: checkout waits on this call before
-        # it can take the payment, so a round trip saved here is one the shopper does not wait for.
-        held_lines = [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(lines)]
-        view = {"reservation_id": reservation_id, "status": "held", "expires_at": expires_at, "lines": held_lines}
-        answer = _with_variants(uow, view)
+            held_variants[sku] = held
+        for sku, (variant, _) in held_variants.items():
+            uow.publish(stock_changed(variant.product_id, sku, variant.on_hand, variant.reserved, "reserved"))
+        uow.products.queue_for_index([variant.product_id for variant, _ in held_variants.values()])
+        # Answered from what was just written, each variant as its hold returned it, not read
+        # back: checkout waits on this call before it can take the payment, so a round trip
+        # saved here is one the shopper does not wait for.
+        answer = {
+            "reservation_id": reservation_id,
+            "status": "held",
+            "expires_at": expires_at,
+            "lines": [
+                {"sku": sku, "quantity": quantity, "variant": variant_public(*held_variants[sku])}
+                for sku, quantity in sorted(lines)
+            ],
+        }
         uow.commit()
     return answer, True
 
