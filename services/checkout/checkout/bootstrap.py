@@ -1,7 +1,6 @@
 """Wires checkout's dependencies once per process; tests build their own with other settings or
 swap the catalog and payment ports for fakes."""
 
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,12 +32,6 @@ class Container(ServiceContainer[Settings, CheckoutUnitOfWork]):
             public=ServiceClient(settings.catalog_url, None, service="catalog"),
             service=ServiceClient(settings.catalog_url, tokens, service="catalog"),
         )
-
-    @cached_property
-    def placement_pool(self) -> Executor:
-        """Threads that hold stock while placement creates the PaymentIntent (one per request
-        thread of FastAPI's pool at most: more would only queue)."""
-        return ThreadPoolExecutor(max_workers=40, thread_name_prefix="placement")
 
     @cached_property
     def payments(self) -> PaymentGateway:

@@ -1,15 +1,12 @@
 """Orders: placement (stock held in the catalog, a PaymentIntent at the processor), payment,
 and the moves of the order's state machine, each with its event in the same transaction."""
 
-import contextvars
 import hmac
 import logging
 import uuid
-from collections.abc import Callable
-from concurrent.futures import Executor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from checkout.adapters.catalog import CatalogPort
 from checkout.adapters.payments import (
@@ -43,7 +40,6 @@ from vitrine_shared.events.contracts import OrderLine as OrderLineEvent
 from vitrine_shared.problems import Conflict, Forbidden, IllegalTransition, NotFound, Unauthorized
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,12 +49,8 @@ class PlacedOrder:
     client_secret: str | None
 
 
-def intent_idempotency_key(order_id: uuid.UUID, attempt: int, amount_minor: int | None = None) -> str:
-    """Placement's key names the amount too: a retry of the same placement sends the same one,
-    and an intent re-made at new prices gets its own (Stripe refuses one key with other
-    parameters)."""
-    key = f"checkout-order-{order_id}-intent-{attempt}"
-    return key if amount_minor is None else f"{key}-{amount_minor}"
+def intent_idempotency_key(order_id: uuid.UUID, attempt: int) -> str:
+    return f"checkout-order-{order_id}-intent-{attempt}"
 
 
 def refund_idempotency_key(return_id: uuid.UUID) -> str:
@@ -115,30 +107,6 @@ def _cart_to_place(uow: CheckoutUnitOfWork, cart_id: uuid.UUID, access: carts.Ca
     return _CartToPlace(cart, cart.placement_order_id, [(line.sku, line.quantity) for line in cart.lines])
 
 
-def _in_context(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """Run in another thread with this request's context (its correlation id goes along)."""
-    context = contextvars.copy_context()
-    return lambda: context.run(fn, *args)
-
-
-def _intent_at_held_prices(
-    payments: PaymentGateway, intent: Intent, total_minor: int, order_id: uuid.UUID, number: str, cart: Cart
-) -> Intent:
-    """The intent made from the cart's prices, or, when a price moved since the cart last read
-    it (rare), a new one at the held prices, the old one cancelled: the shopper pays what the
-    catalog says now."""
-    if intent.amount_minor == total_minor:
-        return intent
-    log.info("a price moved since the cart read it; the intent is made again", extra={"order_id": str(order_id)})
-    _cancel_spent_intent(payments, intent.id)
-    return payments.create_intent(
-        amount_minor=total_minor,
-        currency=cart.currency,
-        metadata=_intent_metadata(None, order_id, number, cart.consult_session_id),
-        idempotency_key=intent_idempotency_key(order_id, 1, total_minor),
-    )
-
-
 def _give_back_hold(catalog: CatalogPort, order_id: uuid.UUID) -> None:
     """A placement that lost its race gives its stock back now, not at the hold's expiry."""
     try:
@@ -167,46 +135,32 @@ def place_order(
     province: str,
     shipping_address: dict[str, Any],
     reservation_ttl_seconds: int,
-    beside: Executor,
 ) -> PlacedOrder:
-    """`beside` runs the stock hold while this thread creates the PaymentIntent."""
     address = normalize_email(email)
     province_code = normalize_province(province)
     placing = _cart_to_place(uow, cart_id, access)
     cart, order_id = placing.cart, placing.order_id
     session_id = cart.consult_session_id
 
-    # 1. The stock hold and the PaymentIntent side by side: the shopper waits for the slower of
-    #    the two, not for both. The intent is made for the cart's own prices (read from the
-    #    catalog at its last change); the hold answers the prices as they are now, and those
-    #    are the ones the order keeps (see `_intent_at_held_prices`).
-    expected = compute_totals(cart.lines, province_code, shipping)
-    number = new_order_number()
-    holding = beside.submit(_in_context(catalog.reserve, order_id, placing.wanted, reservation_ttl_seconds))
-    try:
-        intent = payments.create_intent(
-            amount_minor=expected.total_minor,
-            currency=cart.currency,
-            metadata=_intent_metadata(None, order_id, number, session_id),
-            idempotency_key=intent_idempotency_key(order_id, 1, expected.total_minor),
-        )
-    except BaseException:
-        # Nothing is written; the hold (if it was made) stays for a retry of the same order id,
-        # and expires by itself otherwise.
-        wait([holding])
-        raise
-    try:
-        reservation = holding.result()
-    except BaseException:
-        _cancel_spent_intent(payments, intent.id)  # refused stock: the intent must not stay chargeable
-        raise
+    # 1. Hold the stock (all or none, under the order id, so a retry holds the same). The
+    #    catalog answers the held variants as they are at the hold, so the prices are read again
+    #    from the source of truth in that same call.
+    reservation = catalog.reserve(order_id, placing.wanted, reservation_ttl_seconds)
     skus = [sku for sku, _ in placing.wanted]
     variants = reservation.variants
     if not all(sku in variants for sku in skus):  # a catalog that does not send them yet
         variants = {sku: catalog.variant(sku) for sku in skus}
     lines = cart.priced_lines(variants)
     totals = compute_totals(lines, province_code, shipping)
-    intent = _intent_at_held_prices(payments, intent, totals.total_minor, order_id, number, cart)
+    number = new_order_number()
+    # 2. The PaymentIntent, before anything is written: if the processor is down nothing is (the
+    #    hold expires by itself), and a retry sends the same idempotency key.
+    intent = payments.create_intent(
+        amount_minor=totals.total_minor,
+        currency=cart.currency,
+        metadata=_intent_metadata(None, order_id, number, session_id),
+        idempotency_key=intent_idempotency_key(order_id, 1),
+    )
 
     capability = new_capability()
     at = now_utc()

@@ -37,7 +37,6 @@ def place_order(body: OrderCreate, access: CartAccessDep, container: ContainerDe
         province=body.province,
         shipping_address=body.shipping_address.model_dump(),
         reservation_ttl_seconds=container.settings.reservation_ttl_seconds,
-        beside=container.placement_pool,
     )
     return placed_order_out(placed.order, placed.token, placed.client_secret)
 
