@@ -16,6 +16,7 @@ is what checkout's own work (stock hold in the catalog, the order, its events) a
 """
 
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -168,18 +169,30 @@ def measure(client: stripe.StripeClient, checkout_url: str, floor_url: str) -> d
             floor_once(http, floor_url)
             ours_once(http, new_cart(http, sku))
 
-        # Interleaved, so both sides see the same noise of the shared machine.
+        # Interleaved, so all sides see the same noise of the shared machine, in a shuffled order:
+        # the events of each order keep the workers busy for a while after it, and a fixed order
+        # would hand that load to whichever side always comes next (ours included, by chance).
+        order = random.Random(20261208)
         baseline_s: list[float] = []
         floor_s: list[float] = []
         place_s: list[float] = []
         total_s: list[float] = []
-        carts = [new_cart(http, sku) for _ in range(ORDERS)]
-        for cart in carts:
-            baseline_s.append(baseline_once(client))
-            floor_s.append(floor_once(http, floor_url))
+
+        def ours(cart: tuple[str, str]) -> None:
             place, total = ours_once(http, cart)
             place_s.append(place)
             total_s.append(total)
+
+        carts = [new_cart(http, sku) for _ in range(ORDERS)]
+        for cart in carts:
+            sides = [
+                lambda: baseline_s.append(baseline_once(client)),
+                lambda: floor_s.append(floor_once(http, floor_url)),
+                lambda cart=cart: ours(cart),
+            ]
+            order.shuffle(sides)
+            for side in sides:
+                side()
 
         carts = [new_cart(http, sku) for _ in range(ORDERS)]
         ours_wall = timed_pool(lambda i: ours_once(http, carts[i]), ORDERS, CONCURRENCY)
