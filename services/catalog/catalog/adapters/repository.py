@@ -45,6 +45,15 @@ PRODUCT_FIELDS = (
 )
 
 
+# A variant's columns with its product's, the product's SKU as `product_sku` (what
+# `variant_public` reads), for a query or an UPDATE's RETURNING.
+VARIANT_WITH_PRODUCT = [
+    *variants.c,
+    products.c.sku.label("product_sku"),
+    *(column for column in products.c if column.name != "sku"),
+]
+
+
 def _variant(row: Row[Any]) -> Variant:
     return Variant(
         sku=row.sku,
@@ -264,9 +273,8 @@ class CatalogRepository:
         self, skus: Sequence[str], *, for_update: bool = False
     ) -> list[tuple[Variant, Row[Any]]]:
         """Variants with their product's columns (the product's SKU as `product_sku`), by SKU."""
-        product_columns = [column for column in products.c if column.name != "sku"]
         query = (
-            select(variants, products.c.sku.label("product_sku"), *product_columns)
+            select(*VARIANT_WITH_PRODUCT)
             .join(products, products.c.id == variants.c.product_id)
             .where(variants.c.sku.in_(list(skus)))
             .order_by(variants.c.sku)
@@ -299,7 +307,6 @@ class CatalogRepository:
         """Reserve `quantity` units if that many are available, and answer the variant with its
         product's columns as `variants_with_products` does, as of the hold (one statement);
         None when not that many are free (or no such SKU)."""
-        product_columns = [column for column in products.c if column.name != "sku"]
         row = self.session.execute(
             update(variants)
             .where(
@@ -308,7 +315,7 @@ class CatalogRepository:
                 variants.c.product_id == products.c.id,
             )
             .values(reserved=variants.c.reserved + quantity)
-            .returning(*variants.c, products.c.sku.label("product_sku"), *product_columns)
+            .returning(*VARIANT_WITH_PRODUCT)
         ).first()
         return (_variant(row), row) if row is not None else None
 
